@@ -1,0 +1,74 @@
+import { definePolicy, type Policy } from '../policy/define-policy.js';
+import type { ScheduleSpec } from '../schedule/schedule-spec.js';
+
+/** MWS "Handling errors": "you can time your retries with the following time spacing: 1s, 4s, 10s, 30s". */
+const MWS_SPACING: ScheduleSpec = { type: 'list', delaysMs: [1000, 4000, 10_000, 30_000] };
+
+/**
+ * Amazon Marketplace Web Service error handling, from the MWS developer guide's "Handling
+ * errors" page, row by row:
+ *
+ * - 500 and 503 service errors are retried with exponential backoff, "up to four retries",
+ *   spaced 1 s, 4 s, 10 s, 30 s, then the call stops (`attempts-exhausted`): 5 attempts at most.
+ *   No jitter by default, as in the guide; opt in with `mwsPolicy.with({ jitter: 'equal' })`.
+ * - `QuotaExceeded` (hourly quota): when `x-mws-quota-resetsOn` says when the quota resets, the
+ *   call waits until then if that is within `maxDelayMs` (5 minutes), else stops at once with
+ *   `quota-exhausted` and the reset time on the error.
+ * - Every 4xx in the guide's table is permanent (`not-retryable`).
+ * - Judgement calls (not in the guide, written as visible rows): 502 and 504 gateway errors,
+ *   network failures and attempt timeouts are retried like 500/503; other statuses and unknown
+ *   failures stop.
+ *
+ * @example
+ * ```ts
+ * import { withRetry, mwsPolicy } from 'retry-table';
+ * const listOrders = withRetry(mwsPolicy)((body: URLSearchParams) =>
+ *   fetch('https://mws.amazonservices.com/Orders/2013-09-01', { method: 'POST', body }),
+ * );
+ * ```
+ */
+export const mwsPolicy: Policy = definePolicy({
+  name: 'mws',
+  description: 'Amazon MWS "Handling errors": retry 500/503 at 1 s, 4 s, 10 s, 30 s; 4xx are permanent.',
+  maxAttempts: 5,
+  maxDelayMs: 5 * 60_000,
+  schedule: MWS_SPACING,
+  jitter: 'none',
+  rules: [
+    { id: 'InputStreamDisconnected', match: { code: 'InputStreamDisconnected' }, retry: false, note: '400: There was an error reading the input stream.' },
+    {
+      id: 'InvalidParameterValue',
+      match: { code: 'InvalidParameterValue' },
+      retry: false,
+      note: '400: An invalid parameter value was used, or the request size exceeded the maximum accepted size, or the request expired.',
+    },
+    { id: 'AccessDenied', match: { code: 'AccessDenied' }, retry: false, note: '401: Access was denied.' },
+    { id: 'InvalidAccessKeyId', match: { code: 'InvalidAccessKeyId' }, retry: false, note: '403: An invalid AWSAccessKeyId value was used.' },
+    {
+      id: 'SignatureDoesNotMatch',
+      match: { code: 'SignatureDoesNotMatch' },
+      retry: false,
+      note: "403: The signature used does not match the server's calculated signature value.",
+    },
+    {
+      id: 'InvalidAddress',
+      match: { code: 'InvalidAddress' },
+      retry: false,
+      note: '404: An invalid API section or operation value was used, or an invalid path was used.',
+    },
+    { id: 'InternalError', match: { code: 'InternalError' }, retry: true, note: '500: There was an internal service failure. Retry at 1 s, 4 s, 10 s, 30 s.' },
+    {
+      id: 'QuotaExceeded',
+      match: { code: 'QuotaExceeded' },
+      retry: true,
+      schedule: { type: 'quota-reset', fallback: MWS_SPACING },
+      note: '503: The total number of requests in an hour was exceeded. Wait for the quota reset (x-mws-quota-resetsOn) when known and within 5 min, else stop; without the header, 1 s, 4 s, 10 s, 30 s.',
+    },
+    { id: 'RequestThrottled', match: { code: 'RequestThrottled' }, retry: true, note: '503: The frequency of requests was greater than allowed. Retry at 1 s, 4 s, 10 s, 30 s.' },
+    { id: 'service-error', match: { status: [500, 503] }, retry: true, note: 'Any other 500 or 503 service error: "try the request again".' },
+    { id: 'gateway-error', match: { status: [502, 504] }, retry: true, note: 'Judgement (not in the guide): gateway errors are transient, retried like 500/503.' },
+    { id: 'network', match: { kind: ['network', 'timeout'] }, retry: true, note: 'Judgement: no answer (connection reset/refused, DNS, timeout) is transient, retried like 500/503.' },
+    { id: 'client-error', match: { status: '4xx' }, retry: false, note: 'Any other 4xx: fix the request.' },
+    { id: 'other', match: {}, retry: false, note: 'Anything else (other statuses, aborts, errors in your own code) is not retried.' },
+  ],
+});

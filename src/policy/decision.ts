@@ -1,0 +1,80 @@
+import type { CompiledRule } from './compiled-rule.js';
+
+/**
+ * Why a call stopped.
+ *
+ * - `not-retryable`: the matching row says not to retry (or no row matched).
+ * - `attempts-exhausted`: the policy's `maxAttempts`, the row's `maxRetries` or the end of a
+ *   delay list was reached.
+ * - `deadline`: the next wait would cross `maxElapsedMs`.
+ * - `retry-after-too-long`: the server's hint or the schedule asks for more than `maxDelayMs`.
+ * - `quota-exhausted`: the quota resets later than `maxDelayMs` from now.
+ */
+export type StopReason =
+  | 'not-retryable'
+  | 'attempts-exhausted'
+  | 'deadline'
+  | 'retry-after-too-long'
+  | 'quota-exhausted';
+
+/** Every {@link StopReason}. */
+export const STOP_REASONS: readonly StopReason[] = [
+  'not-retryable',
+  'attempts-exhausted',
+  'deadline',
+  'retry-after-too-long',
+  'quota-exhausted',
+];
+
+/** Where a retry's delay came from. */
+export type DelaySource = 'schedule' | 'retry-after' | 'quota-reset';
+
+/** The decision to retry after `delayMs`. */
+export interface RetryDecision {
+  readonly action: 'retry';
+  /** The wait before the next attempt: an integer in [0, maxDelayMs]. */
+  readonly delayMs: number;
+  /** The row that matched. */
+  readonly rule: CompiledRule;
+  /** Whether the delay came from the schedule, a `Retry-After` hint or a quota reset. */
+  readonly source: DelaySource;
+}
+
+/** The decision to stop. */
+export interface StopDecision {
+  readonly action: 'stop';
+  readonly reason: StopReason;
+  /** The row that matched, absent when no row did. */
+  readonly rule?: CompiledRule;
+  /** The delay that was refused, for `deadline`, `retry-after-too-long` and `quota-exhausted`. */
+  readonly refusedDelayMs?: number;
+  /** When the quota resets (epoch ms), for `quota-exhausted`. */
+  readonly resetsAt?: number;
+}
+
+/**
+ * What {@link Policy.decide} returns: a tagged union on `action`. Consume it exhaustively, e.g.
+ * with ts-pattern's `match(decision).with({ action: 'retry' }, ...).with({ action: 'stop' }, ...).exhaustive()`.
+ */
+export type Decision = RetryDecision | StopDecision;
+
+/**
+ * The input of {@link Policy.decide} besides the failure.
+ *
+ * @example
+ * ```ts
+ * const state: DecisionState = { attempt: 1, elapsedMs: 120, random: 0.42 };
+ * ```
+ */
+export interface DecisionState {
+  /** The 1-based number of the attempt that just failed. */
+  readonly attempt: number;
+  /** Time since the call started, in ms. @defaultValue 0 */
+  readonly elapsedMs?: number;
+  /** The call's deadline, in ms since it started: no wait may end past it. @defaultValue none */
+  readonly maxElapsedMs?: number;
+  /** A random number in [0, 1) for jitter. @defaultValue 0.5, the mean */
+  readonly random?: number;
+  /** The previous delay of this call, for decorrelated jitter. @defaultValue the schedule's base */
+  readonly previousDelayMs?: number;
+}

@@ -1,0 +1,114 @@
+import type { Failure } from '../failure/failure.js';
+import { MAX_TIMER_DELAY_MS } from '../failure/retry-after.js';
+import type { JitterSpec, ScheduleSpec } from '../schedule/schedule-spec.js';
+import type { CompiledRule } from './compiled-rule.js';
+import type { Decision, DecisionState } from './decision.js';
+import { makeDecide } from './decide.js';
+import type { PolicySpec } from './policy-spec.js';
+import { RuleIndex } from './rule-index.js';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_SCHEDULE, ruleId, validatePolicySpec } from './validate-policy.js';
+
+/**
+ * A compiled policy: the table as data plus its pure decision function.
+ *
+ * @example
+ * ```ts
+ * const decision = mwsPolicy.decide({ kind: 'http', status: 503, code: 'RequestThrottled' }, { attempt: 1 });
+ * // { action: 'retry', delayMs: 1000, rule: { id: 'RequestThrottled', ... }, source: 'schedule' }
+ * ```
+ */
+export interface Policy {
+  /** The policy's name. */
+  readonly name: string;
+  /** The spec it was compiled from, frozen: plain data, `JSON.stringify`-able. */
+  readonly spec: PolicySpec;
+  /** The rows with their defaults filled in, in table order. */
+  readonly rules: readonly CompiledRule[];
+  /** Total attempts allowed in one call, the first included. */
+  readonly maxAttempts: number;
+  /** The longest single wait the policy accepts, in ms. */
+  readonly maxDelayMs: number;
+  /**
+   * Decides what to do after a failure. Pure: same failure and state, same decision; no clock,
+   * no `Math.random`, no I/O. Throws an {@link OptionsError} for a malformed `state`.
+   */
+  decide(failure: Failure, state: DecisionState): Decision;
+  /** The first row matching the failure, or undefined. */
+  match(failure: Failure): CompiledRule | undefined;
+  /**
+   * A new policy with some policy-level fields replaced, e.g. `mwsPolicy.with({ jitter: 'full' })`.
+   * Validated like any other spec.
+   */
+  with(changes: Partial<Omit<PolicySpec, 'rules'>>): Policy;
+}
+
+/**
+ * Validates a policy table and compiles it into a {@link Policy}. Rows are tried in order and the
+ * first match wins; lookups use compiled maps, not a scan. Throws a {@link PolicyError} naming
+ * the row and field for any bad value (negative or non-finite delay, unknown jitter, empty list,
+ * duplicate or unreachable row, unknown field), so a policy that compiles cannot produce a bad
+ * delay later.
+ *
+ * @param spec - the table, as a literal or parsed JSON
+ * @example
+ * ```ts
+ * const policy = definePolicy({
+ *   name: 'my-api',
+ *   maxAttempts: 4,
+ *   rules: [
+ *     { match: { status: 429 }, retry: true, schedule: { type: 'retry-after', fallback: { type: 'constant', delayMs: 1000 } } },
+ *     { match: { status: '5xx' }, retry: true, schedule: { type: 'exponential', baseMs: 200, capMs: 5000 }, jitter: 'full' },
+ *     { match: { kind: ['network', 'timeout'] }, retry: true },
+ *     { match: {}, retry: false, note: 'everything else is permanent' },
+ *   ],
+ * });
+ * ```
+ */
+export function definePolicy(spec: PolicySpec): Policy {
+  const valid = deepFreeze(structuredCloneJson(validatePolicySpec(spec)));
+  const defaultSchedule: ScheduleSpec = valid.schedule ?? DEFAULT_SCHEDULE;
+  const defaultJitter: JitterSpec = valid.jitter ?? 'none';
+  const rules: readonly CompiledRule[] = Object.freeze(
+    valid.rules.map((rule, index) =>
+      Object.freeze({
+        id: ruleId(rule),
+        index,
+        match: rule.match,
+        retry: rule.retry,
+        schedule: rule.schedule ?? defaultSchedule,
+        jitter: rule.jitter ?? defaultJitter,
+        maxRetries: rule.maxRetries,
+        note: rule.note ?? '',
+      }),
+    ),
+  );
+  const index = new RuleIndex(rules);
+  const maxAttempts = valid.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const maxDelayMs = valid.maxDelayMs ?? MAX_TIMER_DELAY_MS;
+  const decide = makeDecide(index, maxAttempts, maxDelayMs);
+  const policy: Policy = {
+    name: valid.name,
+    spec: valid,
+    rules,
+    maxAttempts,
+    maxDelayMs,
+    decide,
+    match: (failure) => index.find(failure),
+    with: (changes) => definePolicy({ ...valid, ...changes, rules: valid.rules }),
+  };
+  return Object.freeze(policy);
+}
+
+/** A JSON round trip: the compiled spec is detached from the caller's object and provably plain data. */
+function structuredCloneJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+

@@ -1,0 +1,219 @@
+import { FAILURE_KINDS } from '../failure/failure.js';
+import { MAX_TIMER_DELAY_MS } from '../failure/retry-after.js';
+import { PolicyError } from '../errors/policy-error.js';
+import type { ScheduleSpec } from '../schedule/schedule-spec.js';
+import type { PolicySpec, RuleMatch, RuleSpec, StatusClass } from './policy-spec.js';
+
+const STATUS_CLASSES: readonly string[] = ['1xx', '2xx', '3xx', '4xx', '5xx'];
+const JITTER_NAMES: readonly string[] = ['none', 'full', 'equal', 'decorrelated'];
+const POLICY_FIELDS = new Set(['name', 'rules', 'maxAttempts', 'maxDelayMs', 'schedule', 'jitter', 'description']);
+const RULE_FIELDS = new Set(['id', 'match', 'retry', 'schedule', 'jitter', 'maxRetries', 'note']);
+const MATCH_FIELDS = new Set(['code', 'status', 'kind']);
+/** A sanity bound: a table asking for more attempts than this is a typo, not a policy. */
+const MAX_ATTEMPTS_LIMIT = 1000;
+
+/** The default schedule of a policy that gives none. */
+export const DEFAULT_SCHEDULE: ScheduleSpec = { type: 'exponential', baseMs: 100, factor: 2, capMs: 30_000 };
+/** The default attempt limit of a policy that gives none. */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+
+type Fail = (field: string, value: unknown, problem: string) => never;
+
+/**
+ * Checks an untrusted policy spec (a literal, or JSON from a file) field by field and returns it
+ * typed. Throws a {@link PolicyError} naming the policy, the row and the field at the first problem.
+ */
+export function validatePolicySpec(input: unknown): PolicySpec {
+  const policyName = typeof safeField(input, 'name') === 'string' ? (safeField(input, 'name') as string) : undefined;
+  const failPolicy: Fail = (field, value, problem) => {
+    throw new PolicyError({ policy: policyName, field, value, problem });
+  };
+  if (!isPlainObject(input)) failPolicy('spec', input, 'must be an object');
+  const spec = input as Record<string, unknown>;
+  rejectUnknownFields(spec, POLICY_FIELDS, '', failPolicy);
+  if (typeof spec['name'] !== 'string' || spec['name'].trim() === '') failPolicy('name', spec['name'], 'must be a non-empty string');
+  if (spec['description'] !== undefined && typeof spec['description'] !== 'string')
+    failPolicy('description', spec['description'], 'must be a string');
+
+  const maxDelayMs = spec['maxDelayMs'] ?? MAX_TIMER_DELAY_MS;
+  if (!isIntegerIn(maxDelayMs, 0, MAX_TIMER_DELAY_MS))
+    failPolicy('maxDelayMs', maxDelayMs, `must be an integer from 0 to ${MAX_TIMER_DELAY_MS} (the largest timer delay)`);
+  const maxAttempts = spec['maxAttempts'] ?? DEFAULT_MAX_ATTEMPTS;
+  if (!isIntegerIn(maxAttempts, 1, MAX_ATTEMPTS_LIMIT))
+    failPolicy('maxAttempts', maxAttempts, `must be an integer from 1 to ${MAX_ATTEMPTS_LIMIT}`);
+  if (spec['schedule'] !== undefined) validateSchedule(spec['schedule'], 'schedule', maxDelayMs as number, failPolicy, 0);
+  if (spec['jitter'] !== undefined) validateJitter(spec['jitter'], 'jitter', failPolicy);
+
+  const rules = spec['rules'];
+  if (!Array.isArray(rules) || rules.length === 0) failPolicy('rules', rules, 'must be a non-empty array of rules');
+  const seenIds = new Set<string>();
+  const seenMatches = new Map<string, string>();
+  let catchAll: string | undefined;
+  (rules as unknown[]).forEach((rule, index) => {
+    const label = isPlainObject(rule) && typeof rule['id'] === 'string' ? rule['id'] : `rules[${index}]`;
+    const fail: Fail = (field, value, problem) => {
+      throw new PolicyError({ policy: policyName, rule: label, field: `rules[${index}].${field}`, value, problem });
+    };
+    if (!isPlainObject(rule)) {
+      throw new PolicyError({ policy: policyName, field: `rules[${index}]`, value: rule, problem: 'must be an object' });
+    }
+    validateRule(rule, maxDelayMs as number, fail);
+    const id = ruleId(rule as unknown as RuleSpec);
+    if (seenIds.has(id)) fail('id', id, 'duplicates the id of an earlier rule');
+    seenIds.add(id);
+    const key = matchKey(rule['match'] as RuleMatch);
+    const earlier = seenMatches.get(key);
+    if (earlier !== undefined) fail('match', rule['match'], `duplicates the match of rule "${earlier}", so it can never match`);
+    if (catchAll !== undefined) fail('match', rule['match'], `comes after the catch-all rule "${catchAll}", so it can never match`);
+    seenMatches.set(key, id);
+    if (key === '{}') catchAll = id;
+  });
+  return input as unknown as PolicySpec;
+}
+
+function validateRule(rule: Record<string, unknown>, maxDelayMs: number, fail: Fail): void {
+  rejectUnknownFields(rule, RULE_FIELDS, '', fail);
+  if (rule['id'] !== undefined && (typeof rule['id'] !== 'string' || rule['id'].trim() === ''))
+    fail('id', rule['id'], 'must be a non-empty string');
+  if (typeof rule['retry'] !== 'boolean') fail('retry', rule['retry'], 'must be true or false');
+  if (rule['note'] !== undefined && typeof rule['note'] !== 'string') fail('note', rule['note'], 'must be a string');
+  if (rule['maxRetries'] !== undefined && !isIntegerIn(rule['maxRetries'], 0, MAX_ATTEMPTS_LIMIT))
+    fail('maxRetries', rule['maxRetries'], `must be an integer from 0 to ${MAX_ATTEMPTS_LIMIT}`);
+  if (rule['schedule'] !== undefined) validateSchedule(rule['schedule'], 'schedule', maxDelayMs, fail, 0);
+  if (rule['jitter'] !== undefined) validateJitter(rule['jitter'], 'jitter', fail);
+  validateMatch(rule['match'], fail);
+}
+
+function validateMatch(match: unknown, fail: Fail): void {
+  if (!isPlainObject(match)) fail('match', match, 'must be an object such as { code: "X" }, { status: 503 } or {}');
+  const fields = match as Record<string, unknown>;
+  rejectUnknownFields(fields, MATCH_FIELDS, 'match.', fail);
+  forEachValue(fields['code'], 'match.code', fail, (code, field) => {
+    if (typeof code !== 'string' || code === '') fail(field, code, 'must be a non-empty string');
+  });
+  forEachValue(fields['status'], 'match.status', fail, (status, field) => {
+    const ok = isIntegerIn(status, 100, 599) || (typeof status === 'string' && STATUS_CLASSES.includes(status));
+    if (!ok) fail(field, status, 'must be an HTTP status from 100 to 599 or a class such as "5xx"');
+  });
+  forEachValue(fields['kind'], 'match.kind', fail, (kind, field) => {
+    if (!(FAILURE_KINDS as readonly unknown[]).includes(kind)) fail(field, kind, `must be one of ${FAILURE_KINDS.join(', ')}`);
+  });
+}
+
+function validateSchedule(schedule: unknown, field: string, maxDelayMs: number, fail: Fail, depth: number): void {
+  if (!isPlainObject(schedule)) fail(field, schedule, 'must be a schedule object with a "type"');
+  const s = schedule as Record<string, unknown>;
+  const delay = (value: unknown, at: string): void => {
+    if (!isFiniteNumber(value) || value < 0) fail(at, value, 'must be a finite number of milliseconds, 0 or more');
+    if ((value as number) > maxDelayMs) fail(at, value, `must not exceed the policy's maxDelayMs (${maxDelayMs})`);
+  };
+  switch (s['type']) {
+    case 'list': {
+      rejectUnknownFields(s, new Set(['type', 'delaysMs']), `${field}.`, fail);
+      const list = s['delaysMs'];
+      if (!Array.isArray(list) || list.length === 0) fail(`${field}.delaysMs`, list, 'must be a non-empty array of delays');
+      (list as unknown[]).forEach((value, i) => delay(value, `${field}.delaysMs[${i}]`));
+      return;
+    }
+    case 'constant':
+      rejectUnknownFields(s, new Set(['type', 'delayMs']), `${field}.`, fail);
+      delay(s['delayMs'], `${field}.delayMs`);
+      return;
+    case 'exponential': {
+      rejectUnknownFields(s, new Set(['type', 'baseMs', 'factor', 'capMs']), `${field}.`, fail);
+      delay(s['baseMs'], `${field}.baseMs`);
+      const factor = s['factor'] ?? 2;
+      if (!isFiniteNumber(factor) || factor < 1 || factor > 100) fail(`${field}.factor`, factor, 'must be a number from 1 to 100');
+      if (s['capMs'] !== undefined) delay(s['capMs'], `${field}.capMs`);
+      return;
+    }
+    case 'retry-after':
+    case 'quota-reset': {
+      const allowed = s['type'] === 'retry-after' ? ['type', 'fallback', 'mode'] : ['type', 'fallback'];
+      rejectUnknownFields(s, new Set(allowed), `${field}.`, fail);
+      if (s['mode'] !== undefined && s['mode'] !== 'prefer' && s['mode'] !== 'max')
+        fail(`${field}.mode`, s['mode'], 'must be "prefer" or "max"');
+      // One level of hint wrapping is enough; deeper nesting is almost certainly a mistake.
+      if (depth > 0) fail(`${field}.type`, s['type'], 'cannot be nested inside another hint schedule');
+      validateSchedule(s['fallback'], `${field}.fallback`, maxDelayMs, fail, depth + 1);
+      return;
+    }
+    default:
+      fail(`${field}.type`, s['type'], 'must be one of list, constant, exponential, retry-after, quota-reset');
+  }
+}
+
+function validateJitter(jitter: unknown, field: string, fail: Fail): void {
+  if (typeof jitter === 'string') {
+    if (!JITTER_NAMES.includes(jitter)) fail(field, jitter, `must be one of ${JITTER_NAMES.join(', ')} or { type: "additive", maxMs }`);
+    return;
+  }
+  if (!isPlainObject(jitter) || jitter['type'] !== 'additive')
+    fail(field, jitter, `must be one of ${JITTER_NAMES.join(', ')} or { type: "additive", maxMs }`);
+  const j = jitter as Record<string, unknown>;
+  rejectUnknownFields(j, new Set(['type', 'maxMs']), `${field}.`, fail);
+  if (!isFiniteNumber(j['maxMs']) || j['maxMs'] < 0 || j['maxMs'] > MAX_TIMER_DELAY_MS)
+    fail(`${field}.maxMs`, j['maxMs'], 'must be a finite number of milliseconds, 0 or more');
+}
+
+/** A row's id: given, or derived from its match so docs and errors can still name it. */
+export function ruleId(rule: RuleSpec): string {
+  if (rule.id !== undefined) return rule.id;
+  const parts = (['code', 'status', 'kind'] as const)
+    .filter((field) => rule.match[field] !== undefined)
+    .map((field) => `${field}:${toList(rule.match[field]).join('|')}`);
+  return parts.length === 0 ? '*' : parts.join(' ');
+}
+
+/** A canonical form of a match: two rows with the same key match exactly the same failures. */
+function matchKey(match: RuleMatch): string {
+  const canonical: Record<string, string[]> = {};
+  for (const field of ['code', 'status', 'kind'] as const) {
+    if (match[field] !== undefined) canonical[field] = toList(match[field]).map(String).sort();
+  }
+  return JSON.stringify(canonical);
+}
+
+/** A match field as a list, whether it was given as one value or several. */
+export function toList<T extends string | number>(value: T | readonly T[] | undefined): readonly T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? (value as readonly T[]) : [value as T];
+}
+
+function forEachValue(value: unknown, field: string, fail: Fail, check: (item: unknown, field: string) => void): void {
+  if (value === undefined) return;
+  if (Array.isArray(value)) {
+    if (value.length === 0) fail(field, value, 'must not be an empty list (leave the field out to match anything)');
+    value.forEach((item, i) => check(item, `${field}[${i}]`));
+  } else {
+    check(value, field);
+  }
+}
+
+function rejectUnknownFields(record: Record<string, unknown>, allowed: ReadonlySet<string>, prefix: string, fail: Fail): void {
+  for (const key of Object.keys(record)) {
+    if (!allowed.has(key)) fail(`${prefix}${key}`, record[key], `is not a known field (known: ${[...allowed].join(', ')})`);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function isIntegerIn(value: unknown, min: number, max: number): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+function safeField(value: unknown, key: string): unknown {
+  return isPlainObject(value) ? value[key] : undefined;
+}
+
+/** Narrowing helper for status values in a match: a class string or an exact status. */
+export function isStatusClass(value: number | StatusClass): value is StatusClass {
+  return typeof value === 'string';
+}
+

@@ -1,0 +1,83 @@
+import type { Clock } from './clock.js';
+
+/**
+ * What an attempt gets from {@link retry}: its number and a signal that aborts when the caller
+ * aborts or the attempt times out, so the attempt itself is cancelled, not just abandoned.
+ *
+ * @example
+ * ```ts
+ * await retry(scraperPolicy, (ctx) => fetch(url, { signal: ctx.signal }));
+ * ```
+ */
+export interface AttemptContext {
+  /** 1-based attempt number. */
+  readonly attempt: number;
+  /** Aborted when the caller aborts or `attemptTimeoutMs` elapses. */
+  readonly signal: AbortSignal;
+}
+
+/** How one attempt ended. */
+export type AttemptOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * The context of an attempt that cannot be aborted (no caller signal, no timeout). Its signal is
+ * made only if the attempt asks for it: most wrapped functions never do, and the success path
+ * should not pay for an AbortController.
+ */
+export class UnabortableAttempt implements AttemptContext {
+  private lazySignal: AbortSignal | undefined;
+  constructor(readonly attempt: number) {}
+  get signal(): AbortSignal {
+    return (this.lazySignal ??= new AbortController().signal);
+  }
+}
+
+/**
+ * Runs one attempt that can end early: when the caller's signal aborts (outcome: its reason) or
+ * after `timeoutMs` (outcome: a `TimeoutError`). Settles exactly once; a late result of the
+ * attempt is ignored, and its late rejection is handled so it is never reported as unhandled.
+ * The timer and every listener are released when the attempt ends.
+ */
+export function runAbortableAttempt(
+  attemptFn: (ctx: AttemptContext) => unknown,
+  attempt: number,
+  callerSignal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+  clock: Clock,
+): Promise<AttemptOutcome> {
+  return new Promise<AttemptOutcome>((resolve) => {
+    const controller = new AbortController();
+    const timer = timeoutMs === undefined ? undefined : new AbortController();
+    const forwardAbort = (): void => controller.abort(callerSignal!.reason);
+    let ended = false;
+    const end = (outcome: AttemptOutcome): void => {
+      if (ended) return;
+      ended = true;
+      callerSignal?.removeEventListener('abort', forwardAbort);
+      controller.signal.removeEventListener('abort', onAttemptAbort);
+      timer?.abort();
+      resolve(outcome);
+    };
+    const onAttemptAbort = (): void => end({ ok: false, error: controller.signal.reason });
+
+    controller.signal.addEventListener('abort', onAttemptAbort, { once: true });
+    callerSignal?.addEventListener('abort', forwardAbort, { once: true });
+    if (timer !== undefined) {
+      clock.sleep(timeoutMs!, timer.signal).then(
+        () => controller.abort(new DOMException(`attempt ${attempt} timed out after ${timeoutMs} ms`, 'TimeoutError')),
+        () => undefined, // the attempt ended first and released the timer
+      );
+    }
+    let pending: unknown;
+    try {
+      pending = attemptFn({ attempt, signal: controller.signal });
+    } catch (error) {
+      end({ ok: false, error });
+      return;
+    }
+    Promise.resolve(pending).then(
+      (value) => end({ ok: true, value }),
+      (error: unknown) => end({ ok: false, error }),
+    );
+  });
+}

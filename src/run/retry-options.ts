@@ -1,0 +1,90 @@
+import type { Failure } from '../failure/failure.js';
+import { OptionsError } from '../errors/options-error.js';
+import type { RetryError } from '../errors/retry-error.js';
+import type { RetryDecision } from '../policy/decision.js';
+import type { Clock } from './clock.js';
+
+/** What {@link RetryOptions.onRetry} is told before each wait. */
+export interface RetryInfo {
+  /** The attempt that just failed (1-based). */
+  readonly attempt: number;
+  /** The wait before the next attempt, in ms. */
+  readonly delayMs: number;
+  /** The failure, normalized. */
+  readonly failure: Failure;
+  /** The decision, with the row that made it. */
+  readonly decision: RetryDecision;
+  /** What the attempt threw, or the failed `Response` it returned. */
+  readonly error: unknown;
+  /** Time since the call started, in ms. */
+  readonly elapsedMs: number;
+}
+
+/**
+ * Options of {@link withRetry} and {@link retry}. All optional.
+ *
+ * @example
+ * ```ts
+ * const options: RetryOptions = {
+ *   maxElapsedMs: 60_000,
+ *   attemptTimeoutMs: 10_000,
+ *   onRetry: ({ attempt, delayMs, failure }) => console.warn(`attempt ${attempt} failed (${failure.code}), retrying in ${delayMs} ms`),
+ * };
+ * ```
+ */
+export interface RetryOptions {
+  /** Time source and sleeper. @defaultValue {@link systemClock} */
+  readonly clock?: Clock;
+  /** Random numbers in [0, 1) for jitter. @defaultValue `Math.random`, looked up at call time */
+  readonly random?: () => number;
+  /** Aborting it rejects the call at once with `signal.reason`, during an attempt or a wait. */
+  readonly signal?: AbortSignal;
+  /** The call's deadline in ms from its start: a wait that would end past it stops with `deadline`. */
+  readonly maxElapsedMs?: number;
+  /**
+   * An attempt still running after this many ms fails as a `timeout` (and is classified like any
+   * failure); its late result is ignored. With {@link retry}, `ctx.signal` is aborted too.
+   */
+  readonly attemptTimeoutMs?: number;
+  /**
+   * Called before each wait. An exception thrown here is reported as a process warning and does
+   * not change the call's outcome.
+   */
+  readonly onRetry?: (info: RetryInfo) => void;
+  /** Called once when the policy stops, with the error the call rejects with. Exceptions as for `onRetry`. */
+  readonly onGiveUp?: (error: RetryError) => void;
+}
+
+/**
+ * Checks options where they are given, so a typo fails at wrap time with the option's name, not
+ * in the middle of an outage.
+ */
+export function validateRetryOptions(options: RetryOptions | undefined): RetryOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object') throw new OptionsError('options', options, 'must be an object');
+  const { clock, random, signal, maxElapsedMs, attemptTimeoutMs, onRetry, onGiveUp } = options;
+  if (clock !== undefined && (typeof clock?.now !== 'function' || typeof clock?.sleep !== 'function'))
+    throw new OptionsError('clock', clock, 'must have now() and sleep(ms, signal) methods');
+  if (random !== undefined && typeof random !== 'function') throw new OptionsError('random', random, 'must be a function returning a number in [0, 1)');
+  if (signal !== undefined && !isAbortSignal(signal)) throw new OptionsError('signal', signal, 'must be an AbortSignal');
+  if (maxElapsedMs !== undefined && !isDuration(maxElapsedMs))
+    throw new OptionsError('maxElapsedMs', maxElapsedMs, 'must be a finite number of milliseconds, 0 or more');
+  if (attemptTimeoutMs !== undefined && (!isDuration(attemptTimeoutMs) || attemptTimeoutMs > 2 ** 31 - 1))
+    throw new OptionsError('attemptTimeoutMs', attemptTimeoutMs, 'must be a number of milliseconds from 0 to 2147483647');
+  if (onRetry !== undefined && typeof onRetry !== 'function') throw new OptionsError('onRetry', onRetry, 'must be a function');
+  if (onGiveUp !== undefined && typeof onGiveUp !== 'function') throw new OptionsError('onGiveUp', onGiveUp, 'must be a function');
+  return options;
+}
+
+function isDuration(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function'
+  );
+}

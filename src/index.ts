@@ -19,3 +19,4 @@ export { PolicyError, isPolicyError } from './errors/policy-error.js';
 export { OptionsError, isOptionsError } from './errors/options-error.js';
 export { mwsPolicy } from './policies/mws.js';
 export { scraperPolicy } from './policies/scraper.js';
+export { explainPolicy, policyTableMarkdown, type ExplainedRule } from './explain/explain-policy.js';

@@ -38,6 +38,7 @@ export interface Quota {
  * ```
  */
 export interface Failure {
+  /** What kind of failure this is: see {@link FailureKind}. */
   readonly kind: FailureKind;
   /** HTTP status, for `http` failures. */
   readonly status?: number;

@@ -10,10 +10,16 @@ export interface CompiledRule {
   readonly id: string;
   /** The row's position in the table, 0-based. */
   readonly index: number;
+  /** What the row matches, as given. */
   readonly match: RuleMatch;
+  /** Whether a matching failure is retried. */
   readonly retry: boolean;
+  /** The row's schedule, or the policy's when the row gave none. */
   readonly schedule: ScheduleSpec;
+  /** The row's jitter, or the policy's when the row gave none. */
   readonly jitter: JitterSpec;
+  /** The row's own retry limit, if any. */
   readonly maxRetries: number | undefined;
+  /** The human reason for the row ('' when none was given). */
   readonly note: string;
 }

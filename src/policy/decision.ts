@@ -31,6 +31,7 @@ export type DelaySource = 'schedule' | 'retry-after' | 'quota-reset';
 
 /** The decision to retry after `delayMs`. */
 export interface RetryDecision {
+  /** The tag: retry. */
   readonly action: 'retry';
   /** The wait before the next attempt: an integer in [0, maxDelayMs]. */
   readonly delayMs: number;
@@ -42,7 +43,9 @@ export interface RetryDecision {
 
 /** The decision to stop. */
 export interface StopDecision {
+  /** The tag: stop. */
   readonly action: 'stop';
+  /** Why the call stops. */
   readonly reason: StopReason;
   /** The row that matched, absent when no row did. */
   readonly rule?: CompiledRule;

@@ -14,6 +14,7 @@ import { validateRetryOptions, type RetryOptions } from './retry-options.js';
  *
  * @param policy - the policy, e.g. {@link mwsPolicy}, {@link scraperPolicy} or one from {@link definePolicy}
  * @param options - clock, random, signal, deadline, attempt timeout and hooks; validated here
+ * @returns a wrapper factory: give it `fn` (of type `F`) and get the retrying function back
  * @example
  * ```ts
  * const getOrders = withRetry(mwsPolicy)(async (since: string) => {

@@ -1,0 +1,18 @@
+// Rewrites the policy tables in README.md from the built package's policy data, so the docs
+// cannot drift from the code. Run through `npm run docs` (which builds first);
+// test/docs/readme.test.ts fails when README.md is out of date.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mwsPolicy, policyTableMarkdown, scraperPolicy } from '../dist/index.js';
+
+const readmePath = new URL('../README.md', import.meta.url);
+let readme = readFileSync(readmePath, 'utf8');
+for (const policy of [mwsPolicy, scraperPolicy]) {
+  const start = `<!-- policy-table:${policy.name} -->`;
+  const end = `<!-- /policy-table:${policy.name} -->`;
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from === -1 || to === -1) throw new Error(`README.md lacks the ${start} ... ${end} markers`);
+  readme = `${readme.slice(0, from + start.length)}\n${policyTableMarkdown(policy)}\n${readme.slice(to)}`;
+}
+writeFileSync(readmePath, readme);
+console.log('README.md policy tables regenerated');

@@ -1,0 +1,54 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it, beforeAll } from 'vitest';
+
+/**
+ * The built package, imported by its name as a user would (Node resolves a package's own name
+ * through its `exports` map), from ESM and from CommonJS.
+ */
+const root = new URL('..', import.meta.url).pathname;
+
+beforeAll(() => {
+  // CI builds before testing; a fresh clone running `npm test` directly builds here.
+  if (!existsSync(`${root}dist/index.cjs`) || !existsSync(`${root}dist/index.js`)) {
+    execFileSync('npx', ['tsup', '--silent'], { cwd: root, stdio: 'inherit' });
+  }
+}, 60_000);
+
+const probe = `
+  const names = ['withRetry', 'retry', 'mwsPolicy', 'scraperPolicy', 'definePolicy', 'RetryError', 'isRetryError', 'TestClock', 'normalizeFailure'];
+  const missing = names.filter((n) => m[n] === undefined);
+  const d = m.mwsPolicy.decide({ kind: 'http', status: 503, code: 'RequestThrottled' }, { attempt: 4 });
+  console.log(JSON.stringify({ missing, delay: d.delayMs, error: new m.RetryError({ reason: 'deadline', policy: 'p', failure: { kind: 'unknown' }, attempts: [], cause: 1 }).name }));
+`;
+
+function run(args: string[]): unknown {
+  return JSON.parse(execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }));
+}
+
+describe('the built package', () => {
+  it('imports by name from ESM', () => {
+    expect(run(['--input-type=module', '-e', `import * as m from 'retry-table'; ${probe}`])).toEqual({ missing: [], delay: 30_000, error: 'RetryError' });
+  });
+
+  it('requires by name from CommonJS', () => {
+    expect(run(['--input-type=commonjs', '-e', `const m = require('retry-table'); ${probe}`])).toEqual({ missing: [], delay: 30_000, error: 'RetryError' });
+  });
+
+  it('keeps internals private: deep imports are not exported', () => {
+    expect(() => execFileSync(process.execPath, ['--input-type=module', '-e', "await import('retry-table/internal/x')"], { cwd: root, stdio: 'pipe' })).toThrow(
+      /ERR_PACKAGE_PATH_NOT_EXPORTED/,
+    );
+  });
+
+  it('guards work across the ESM and CJS copies (isRetryError does not rely on instanceof)', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      import * as esm from 'retry-table';
+      const cjs = createRequire(process.cwd() + '/')('retry-table');
+      const error = new cjs.RetryError({ reason: 'deadline', policy: 'p', failure: { kind: 'unknown' }, attempts: [], cause: 1 });
+      console.log(JSON.stringify([error instanceof esm.RetryError, esm.isRetryError(error)]));
+    `;
+    expect(run(['--input-type=module', '-e', script])).toEqual([false, true]);
+  });
+});

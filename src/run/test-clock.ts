@@ -101,9 +101,23 @@ export class TestClock implements Clock {
   }
 
   /**
+   * Ends pending sleeps one after another, jumping the clock to each, until none is left after
+   * the woken code has run. Returns how many sleeps it ended.
+   */
+  async runAll(limit = 10_000): Promise<number> {
+    let ended = 0;
+    while (await this.next()) {
+      if (++ended >= limit) throw new Error(`TestClock.runAll: still sleeping after ${limit} sleeps (an endless retry loop?)`);
+    }
+    return ended;
+  }
+
+  /**
    * Drives the clock until `promise` settles, then returns its outcome: each time the code under
    * test is idle with a sleep pending, the clock jumps to that sleep. Real I/O (a local HTTP
-   * server, a real `fetch`) is waited for, so this works for end-to-end tests too.
+   * server, a real `fetch`) is waited for, so this works for end-to-end tests too; but a sleep
+   * pending during real I/O (such as an `attemptTimeoutMs` timer) is ended as soon as the code
+   * looks idle, so drive such tests with {@link TestClock.advance} instead.
    */
   async run<T>(promise: Promise<T>): Promise<T> {
     let settled = false;

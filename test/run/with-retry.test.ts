@@ -328,3 +328,28 @@ describe('withRetry: a misbehaving clock', () => {
     await expect(call).rejects.toThrow('bye');
   });
 });
+
+describe('TestClock', () => {
+  it('advance() ends only the sleeps that fall due, in order; runAll() ends the rest', async () => {
+    const clock = new TestClock(100);
+    const woke: string[] = [];
+    void clock.sleep(300).then(() => woke.push(`300 at ${clock.now()}`));
+    void clock.sleep(100).then(() => woke.push(`100 at ${clock.now()}`));
+    void clock.sleep(200).then(() => woke.push(`200 at ${clock.now()}`));
+    await clock.advance(250);
+    expect(woke).toEqual(['100 at 200', '200 at 300']);
+    expect(clock.now()).toBe(350);
+    expect(clock.pending).toBe(1);
+    await expect(clock.runAll()).resolves.toBe(1);
+    expect(woke).toEqual(['100 at 200', '200 at 300', '300 at 400']);
+    expect(clock.sleeps).toEqual([300, 100, 200]);
+    expect(clock.totalSleptMs).toBe(600);
+  });
+
+  it('runAll() drives a whole retrying call', async () => {
+    const clock = new TestClock();
+    const settled = withRetry(policy, { clock })(flaky(9, 1))().catch((e: unknown) => e);
+    await expect(clock.runAll()).resolves.toBe(3);
+    expect(isRetryError(await settled)).toBe(true);
+  });
+});

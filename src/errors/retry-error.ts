@@ -12,10 +12,14 @@ const RETRY_ERROR = Symbol.for('retry-table.RetryError');
 export interface AttemptRecord extends Failure {
   /** 1-based attempt number. */
   readonly attempt: number;
-  /** When the attempt started, by the clock in use (epoch ms with the default clock). */
+  /**
+   * When the attempt started, by the clock in use (epoch ms with the default clock). For a first
+   * attempt run on the fast path (no `signal`, `attemptTimeoutMs` or `maxElapsedMs`), when its
+   * failure was seen: the success path does not read the clock.
+   */
   readonly startedAt: number;
-  /** How long the attempt took, in ms. */
-  readonly durationMs: number;
+  /** How long the attempt took, in ms; absent for a first attempt run on the fast path. */
+  readonly durationMs?: number;
   /** What the policy decided after it. */
   readonly action: 'retry' | 'stop';
   /** The wait before the next attempt, for `retry`. */

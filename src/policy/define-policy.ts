@@ -85,7 +85,7 @@ export function definePolicy(spec: PolicySpec): Policy {
   const index = new RuleIndex(rules);
   const maxAttempts = valid.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const maxDelayMs = valid.maxDelayMs ?? MAX_TIMER_DELAY_MS;
-  const decide = makeDecide(index, maxAttempts, maxDelayMs);
+  const decide = makeDecide(rules, index, maxAttempts, maxDelayMs);
   const policy: Policy = {
     name: valid.name,
     spec: valid,

@@ -1,113 +1,114 @@
-import type { Failure } from '../failure/failure.js';
+import type { Failure, FailureKind } from '../failure/failure.js';
 import type { CompiledRule } from './compiled-rule.js';
 import { isStatusClass, toList } from './validate-policy.js';
 
+/** No row: larger than any row index, so `Math.min` with it is a no-op. */
+const NONE = Number.MAX_SAFE_INTEGER;
+
 /**
- * Which fields a key is built from. A row indexes itself under one shape per combination of the
- * fields it constrains (a status list mixing `503` and `'4xx'` uses two shapes).
+ * First-match-wins lookup without scanning the rows. A row that constrains one field (the
+ * common case: `code`, `status`, a status class, `kind`, or nothing) goes into a map for that
+ * field, keyed by value, holding the lowest row index per value. A failure looks up its code,
+ * status, status class and kind once each and takes the lowest index found: since every row sits
+ * in the map of the field it matches on, that is exactly the first row a scan would find.
+ * Rows that combine fields (`{ code, status }`) are rarer and go through composite keys.
  */
+export class RuleIndex {
+  private readonly byCode = new Map<string, number>();
+  private readonly byStatus = new Map<number, number>();
+  /** Index by status class: `byClass[5]` is the lowest row matching `'5xx'`. */
+  private readonly byClass: number[] = [NONE, NONE, NONE, NONE, NONE, NONE];
+  private readonly byKind = new Map<FailureKind, number>();
+  private catchAll = NONE;
+  /** Composite rows: shape (which fields) → composite key → lowest row index. */
+  private readonly composite = new Map<number, Map<string, number>>();
+
+  constructor(private readonly rules: readonly CompiledRule[]) {
+    for (const rule of rules) this.add(rule);
+  }
+
+  /** The first row matching the failure, or undefined when none does. */
+  find(failure: Failure): CompiledRule | undefined {
+    let best = this.catchAll;
+    const { code, status, kind } = failure;
+    if (code !== undefined) best = Math.min(best, this.byCode.get(code) ?? NONE);
+    if (status !== undefined) {
+      best = Math.min(best, this.byStatus.get(status) ?? NONE, this.byClass[classOf(status)] ?? NONE);
+    }
+    best = Math.min(best, this.byKind.get(kind) ?? NONE);
+    if (this.composite.size > 0) best = Math.min(best, this.findComposite(failure));
+    return best === NONE ? undefined : this.rules[best];
+  }
+
+  private add(rule: CompiledRule): void {
+    const { code, status, kind } = rule.match;
+    const fields = (code !== undefined ? 1 : 0) + (status !== undefined ? 1 : 0) + (kind !== undefined ? 1 : 0);
+    const keep = <K>(map: Map<K, number>, key: K): void => {
+      if (!map.has(key)) map.set(key, rule.index);
+    };
+    if (fields === 0) this.catchAll = Math.min(this.catchAll, rule.index);
+    else if (fields > 1) this.addComposite(rule);
+    else if (code !== undefined) for (const c of toList(code)) keep(this.byCode, c);
+    else if (kind !== undefined) for (const k of toList(kind)) keep(this.byKind, k);
+    else {
+      for (const s of toList(status)) {
+        if (isStatusClass(s)) {
+          const slot = Number(s[0]);
+          this.byClass[slot] = Math.min(this.byClass[slot]!, rule.index);
+        } else {
+          keep(this.byStatus, s);
+        }
+      }
+    }
+  }
+
+  private addComposite(rule: CompiledRule): void {
+    const codes = rule.match.code === undefined ? [undefined] : toList(rule.match.code);
+    const statuses = rule.match.status === undefined ? [undefined] : toList(rule.match.status);
+    const kinds = rule.match.kind === undefined ? [undefined] : toList(rule.match.kind);
+    for (const code of codes) {
+      for (const status of statuses) {
+        for (const kind of kinds) {
+          const shape = shapeOf(code !== undefined, status === undefined ? undefined : isStatusClass(status), kind !== undefined);
+          let keys = this.composite.get(shape);
+          if (keys === undefined) this.composite.set(shape, (keys = new Map()));
+          const key = compositeKey(code, status === undefined ? undefined : String(status), kind);
+          if (!keys.has(key)) keys.set(key, rule.index);
+        }
+      }
+    }
+  }
+
+  private findComposite(failure: Failure): number {
+    let best = NONE;
+    for (const [shape, keys] of this.composite) {
+      const wantsCode = (shape & CODE) !== 0;
+      const wantsStatus = (shape & STATUS) !== 0;
+      const wantsClass = (shape & STATUS_CLASS) !== 0;
+      if (wantsCode && failure.code === undefined) continue;
+      if ((wantsStatus || wantsClass) && (failure.status === undefined || (wantsClass && classOf(failure.status) === 0))) continue;
+      const status = wantsStatus ? String(failure.status) : wantsClass ? `${classOf(failure.status!)}xx` : undefined;
+      const index = keys.get(compositeKey(wantsCode ? failure.code : undefined, status, (shape & KIND) !== 0 ? failure.kind : undefined));
+      if (index !== undefined && index < best) best = index;
+    }
+    return best;
+  }
+}
+
 const CODE = 1;
 const STATUS = 2;
 const STATUS_CLASS = 4;
 const KIND = 8;
 
-/**
- * First-match-wins lookup in O(number of shapes), not O(rows): each shape the table uses has a
- * map from key to the lowest row index with that key; a failure builds one key per shape and
- * the lowest index found wins. Since every row is in every map it could match through, the
- * lowest index over all maps is exactly the first row that matches: the same answer as a scan.
- */
-export class RuleIndex {
-  private readonly shapes: { readonly shape: number; readonly rows: Map<string, number> }[] = [];
-
-  constructor(private readonly rules: readonly CompiledRule[]) {
-    const byShape = new Map<number, Map<string, number>>();
-    for (const rule of rules) {
-      for (const [shape, key] of keysOf(rule)) {
-        let rows = byShape.get(shape);
-        if (rows === undefined) byShape.set(shape, (rows = new Map()));
-        if (!rows.has(key)) rows.set(key, rule.index);
-      }
-    }
-    // Fewer fields first is not needed for correctness; sorting just makes the order stable.
-    for (const shape of [...byShape.keys()].sort((a, b) => a - b)) this.shapes.push({ shape, rows: byShape.get(shape)! });
-  }
-
-  /** The first row matching the failure, or undefined when none does. */
-  find(failure: Failure): CompiledRule | undefined {
-    let best = Number.POSITIVE_INFINITY;
-    for (const { shape, rows } of this.shapes) {
-      const key = keyFor(shape, failure);
-      if (key === undefined) continue;
-      const index = rows.get(key);
-      if (index !== undefined && index < best) best = index;
-    }
-    return best === Number.POSITIVE_INFINITY ? undefined : this.rules[best];
-  }
+function shapeOf(code: boolean, statusIsClass: boolean | undefined, kind: boolean): number {
+  return (code ? CODE : 0) | (statusIsClass === undefined ? 0 : statusIsClass ? STATUS_CLASS : STATUS) | (kind ? KIND : 0);
 }
 
-/** Every (shape, key) a row answers to. */
-function* keysOf(rule: CompiledRule): Generator<[number, string]> {
-  const codes = rule.match.code === undefined ? [undefined] : toList(rule.match.code);
-  const statuses = rule.match.status === undefined ? [undefined] : toList(rule.match.status);
-  const kinds = rule.match.kind === undefined ? [undefined] : toList(rule.match.kind);
-  for (const code of codes) {
-    for (const status of statuses) {
-      for (const kind of kinds) {
-        let shape = 0;
-        const parts: string[] = [];
-        if (code !== undefined) {
-          shape |= CODE;
-          parts.push(code);
-        }
-        if (status !== undefined) {
-          shape |= isStatusClass(status) ? STATUS_CLASS : STATUS;
-          parts.push(String(status));
-        }
-        if (kind !== undefined) {
-          shape |= KIND;
-          parts.push(kind);
-        }
-        yield [shape, parts.join('\u0000')];
-      }
-    }
-  }
+function compositeKey(code: string | undefined, status: string | undefined, kind: string | undefined): string {
+  return `${code ?? ''}\u0000${status ?? ''}\u0000${kind ?? ''}`;
 }
 
-/** The key a failure has under a shape, or undefined when it lacks a field the shape needs. */
-function keyFor(shape: number, failure: Failure): string | undefined {
-  // The common single-field shapes avoid building strings.
-  switch (shape) {
-    case 0:
-      return '';
-    case CODE:
-      return failure.code;
-    case STATUS:
-      return failure.status === undefined ? undefined : String(failure.status);
-    case STATUS_CLASS:
-      return statusClassOf(failure.status);
-    case KIND:
-      return failure.kind;
-  }
-  const parts: string[] = [];
-  if (shape & CODE) {
-    if (failure.code === undefined) return undefined;
-    parts.push(failure.code);
-  }
-  if (shape & STATUS) {
-    if (failure.status === undefined) return undefined;
-    parts.push(String(failure.status));
-  }
-  if (shape & STATUS_CLASS) {
-    const statusClass = statusClassOf(failure.status);
-    if (statusClass === undefined) return undefined;
-    parts.push(statusClass);
-  }
-  if (shape & KIND) parts.push(failure.kind);
-  return parts.join('\u0000');
-}
-
-function statusClassOf(status: number | undefined): string | undefined {
-  if (status === undefined || status < 100 || status > 599) return undefined;
-  return `${Math.floor(status / 100)}xx`;
+/** 1 to 5 for statuses 100 to 599; 0 (a slot no row uses) for anything else. */
+function classOf(status: number): number {
+  return status >= 100 && status < 600 ? Math.floor(status / 100) : 0;
 }

@@ -20,17 +20,16 @@ export interface AttemptContext {
 export type AttemptOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
 /**
- * The context of an attempt that cannot be aborted (no caller signal, no timeout). Its signal is
- * made only if the attempt asks for it: most wrapped functions never do, and the success path
- * should not pay for an AbortController.
+ * The context of a first attempt that cannot be aborted (no caller signal, no timeout). It is
+ * shared by every such call so the success path allocates nothing for it; its `signal` getter
+ * hands out a fresh, never-aborted signal, made only if the attempt asks for one.
  */
-export class UnabortableAttempt implements AttemptContext {
-  private lazySignal: AbortSignal | undefined;
-  constructor(readonly attempt: number) {}
+export const FIRST_ATTEMPT: AttemptContext = Object.freeze({
+  attempt: 1,
   get signal(): AbortSignal {
-    return (this.lazySignal ??= new AbortController().signal);
-  }
-}
+    return new AbortController().signal;
+  },
+});
 
 /**
  * Runs one attempt that can end early: when the caller's signal aborts (outcome: its reason) or

@@ -34,7 +34,7 @@ export function withRetry(
   return <F extends (...args: any[]) => unknown>(fn: F) => {
     if (typeof fn !== 'function') throw new OptionsError('fn', fn, 'must be a function');
     return function retrying(this: ThisParameterType<F>, ...args: Parameters<F>): Promise<Awaited<ReturnType<F>>> {
-      return execute(policy, () => fn.apply(this, args) as ReturnType<F>, valid);
+      return execute(policy, valid, fn as (...a: unknown[]) => ReturnType<F>, this, args);
     };
   };
 }
@@ -62,7 +62,7 @@ export function retry<T>(
   try {
     assertPolicy(policy);
     if (typeof fn !== 'function') throw new OptionsError('fn', fn, 'must be a function');
-    return execute(policy, fn, validateRetryOptions(options));
+    return execute(policy, validateRetryOptions(options), fn, undefined, undefined);
   } catch (error) {
     return Promise.reject(error);
   }

@@ -101,6 +101,6 @@ function decodeBytes(bytes: Uint8Array): string {
 /** Leaves absent fields out, so a Failure stays small and prints cleanly. */
 export function dropUndefined<T extends object>(record: T): T {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) if (value !== undefined) out[key] = value;
+  for (const key in record) if (record[key] !== undefined) out[key] = record[key];
   return out as T;
 }

@@ -20,6 +20,29 @@ export interface AttemptContext {
 export type AttemptOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
 /**
+ * The context of a later attempt that cannot be aborted: its signal is made only if asked for.
+ */
+class UnabortableAttempt implements AttemptContext {
+  private lazySignal: AbortSignal | undefined;
+  constructor(readonly attempt: number) {}
+  get signal(): AbortSignal {
+    return (this.lazySignal ??= new AbortController().signal);
+  }
+}
+
+/**
+ * Runs one attempt that nothing can cut short (no caller signal, no timeout): a plain call,
+ * without the AbortController and listeners of {@link runAbortableAttempt}.
+ */
+export async function runUnabortableAttempt(attemptFn: (ctx: AttemptContext) => unknown, attempt: number): Promise<AttemptOutcome> {
+  try {
+    return { ok: true, value: await attemptFn(new UnabortableAttempt(attempt)) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/**
  * The context of a first attempt that cannot be aborted (no caller signal, no timeout). It is
  * shared by every such call so the success path allocates nothing for it; its `signal` getter
  * hands out a fresh, never-aborted signal, made only if the attempt asks for one.

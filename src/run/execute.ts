@@ -1,11 +1,10 @@
-import { match } from 'ts-pattern';
 import type { Failure } from '../failure/failure.js';
 import { normalizeFailure } from '../failure/normalize.js';
 import { isFailedResponse } from '../failure/response-like.js';
 import { RetryError, type AttemptRecord } from '../errors/retry-error.js';
-import type { Decision } from '../policy/decision.js';
+import type { Decision, StopReason } from '../policy/decision.js';
 import type { Policy } from '../policy/define-policy.js';
-import { FIRST_ATTEMPT, runAbortableAttempt, type AttemptContext, type AttemptOutcome } from './attempt.js';
+import { FIRST_ATTEMPT, runAbortableAttempt, runUnabortableAttempt, type AttemptContext, type AttemptOutcome } from './attempt.js';
 import { systemClock } from './clock.js';
 import { callHook } from './hooks.js';
 import type { RetryOptions } from './retry-options.js';
@@ -72,7 +71,9 @@ async function retryLoop<T>(
     const outcome =
       attempt === 1 && firstOutcome !== undefined
         ? firstOutcome
-        : await runAbortableAttempt(attemptFn, attempt, signal, attemptTimeoutMs, clock);
+        : signal === undefined && attemptTimeoutMs === undefined
+          ? await runUnabortableAttempt(attemptFn, attempt)
+          : await runAbortableAttempt(attemptFn, attempt, signal, attemptTimeoutMs, clock);
     const endedAt = clock.now();
     signal?.throwIfAborted();
     if (outcome.ok && !isFailedResponse(outcome.value)) return outcome.value as Awaited<T>;
@@ -106,13 +107,41 @@ async function retryLoop<T>(
 }
 
 function record(attempt: number, startedAt: number, elapsedMs: number | undefined, failure: Failure, decision: Decision): AttemptRecord {
-  // A clock that went backwards must not produce a negative duration.
-  const durationMs = elapsedMs === undefined ? undefined : elapsedMs > 0 ? elapsedMs : 0;
-  return match(decision)
-    .returnType<AttemptRecord>()
-    .with({ action: 'retry' }, (d) => ({ ...failure, attempt, startedAt, durationMs, action: 'retry', delayMs: d.delayMs, rule: d.rule.id }))
-    .with({ action: 'stop' }, (d) => ({ ...failure, attempt, startedAt, durationMs, action: 'stop', reason: d.reason, rule: d.rule?.id }))
-    .exhaustive();
+  // One literal with every field, not a spread of the failure: a fixed shape is several times
+  // cheaper to build, and undefined fields vanish in JSON anyway.
+  const entry = {
+    attempt,
+    startedAt,
+    // A clock that went backwards must not produce a negative duration.
+    durationMs: elapsedMs === undefined ? undefined : elapsedMs > 0 ? elapsedMs : 0,
+    kind: failure.kind,
+    status: failure.status,
+    code: failure.code,
+    message: failure.message,
+    requestId: failure.requestId,
+    timestamp: failure.timestamp,
+    retryAfterMs: failure.retryAfterMs,
+    quota: failure.quota,
+    action: decision.action,
+    delayMs: undefined as number | undefined,
+    reason: undefined as StopReason | undefined,
+    rule: decision.rule?.id,
+  };
+  switch (decision.action) {
+    case 'retry':
+      entry.delayMs = decision.delayMs;
+      return entry;
+    case 'stop':
+      entry.reason = decision.reason;
+      return entry;
+    default:
+      return unreachable(decision);
+  }
+}
+
+/** Exhaustiveness: a new Decision variant fails to compile here until it is handled. */
+function unreachable(value: never): never {
+  throw new Error(`unhandled decision ${JSON.stringify(value)}`);
 }
 
 /**

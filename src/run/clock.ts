@@ -30,20 +30,23 @@ export interface Clock {
 export const systemClock: Clock = Object.freeze({
   now: () => Date.now(),
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    // Without a signal the timer calls resolve directly: thousands of calls may sleep at once,
+    // and each closure kept alive here is memory held by every one of them.
+    if (signal === undefined) return new Promise<void>((resolve) => void globalThis.setTimeout(resolve, ms));
     return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
+      if (signal.aborted) {
         reject(signal.reason);
         return;
       }
       const onAbort = (): void => {
         globalThis.clearTimeout(timer);
-        reject(signal!.reason);
+        reject(signal.reason);
       };
       const timer = globalThis.setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
+        signal.removeEventListener('abort', onAbort);
         resolve();
       }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   },
 });

@@ -62,7 +62,8 @@ async function retryLoop<T>(
   // On the fast path the first attempt is over: its failure is the earliest moment we know of.
   const callStartedAt = clock.now();
   const random = options.random ?? Math.random;
-  const journal: AttemptRecord[] = [];
+  // Compact entries while the call runs; the flat records are built only if it gives up.
+  const journal: JournalEntry[] = [];
   let previousDelayMs: number | undefined;
 
   for (let attempt = 1; ; attempt++) {
@@ -83,14 +84,14 @@ async function retryLoop<T>(
     signal?.throwIfAborted();
     const elapsedMs = clock.now() - callStartedAt;
     const decision = policy.decide(failure, { attempt, elapsedMs, maxElapsedMs, random: random(), previousDelayMs });
-    journal.push(record(attempt, startedAt, timed ? endedAt - startedAt : undefined, failure, decision));
+    journal.push({ failure, decision, startedAt, durationMs: timed ? endedAt - startedAt : undefined });
 
     if (decision.action === 'stop') {
       const error = new RetryError({
         reason: decision.reason,
         policy: policy.name,
         failure,
-        attempts: journal,
+        attempts: journal.map(toRecord),
         cause: failed,
         resetsAt: decision.resetsAt,
         refusedDelayMs: decision.refusedDelayMs,
@@ -106,14 +107,22 @@ async function retryLoop<T>(
   }
 }
 
-function record(attempt: number, startedAt: number, elapsedMs: number | undefined, failure: Failure, decision: Decision): AttemptRecord {
+/** What the loop keeps per attempt while it runs. */
+interface JournalEntry {
+  readonly failure: Failure;
+  readonly decision: Decision;
+  readonly startedAt: number;
+  readonly durationMs: number | undefined;
+}
+
+function toRecord({ failure, decision, startedAt, durationMs }: JournalEntry, index: number): AttemptRecord {
   // One literal with every field, not a spread of the failure: a fixed shape is several times
   // cheaper to build, and undefined fields vanish in JSON anyway.
   const entry = {
-    attempt,
+    attempt: index + 1,
     startedAt,
     // A clock that went backwards must not produce a negative duration.
-    durationMs: elapsedMs === undefined ? undefined : elapsedMs > 0 ? elapsedMs : 0,
+    durationMs: durationMs === undefined ? undefined : durationMs > 0 ? durationMs : 0,
     kind: failure.kind,
     status: failure.status,
     code: failure.code,

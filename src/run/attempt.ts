@@ -34,9 +34,14 @@ class UnabortableAttempt implements AttemptContext {
  * Runs one attempt that nothing can cut short (no caller signal, no timeout): a plain call,
  * without the AbortController and listeners of {@link runAbortableAttempt}.
  */
-export async function runUnabortableAttempt(attemptFn: (ctx: AttemptContext) => unknown, attempt: number): Promise<AttemptOutcome> {
+export async function runUnabortableAttempt(
+  fn: (...args: any[]) => unknown,
+  thisArg: unknown,
+  args: unknown[] | undefined,
+  attempt: number,
+): Promise<AttemptOutcome> {
   try {
-    return { ok: true, value: await attemptFn(new UnabortableAttempt(attempt)) };
+    return { ok: true, value: await (args === undefined ? fn(new UnabortableAttempt(attempt)) : fn.apply(thisArg, args)) };
   } catch (error) {
     return { ok: false, error };
   }
@@ -55,13 +60,18 @@ export const FIRST_ATTEMPT: AttemptContext = Object.freeze({
 });
 
 /**
+ * Both runners call `fn` with `args` (withRetry) or, when `args` is undefined, with the attempt's
+ * context (retry).
+ *
  * Runs one attempt that can end early: when the caller's signal aborts (outcome: its reason) or
  * after `timeoutMs` (outcome: a `TimeoutError`). Settles exactly once; a late result of the
  * attempt is ignored, and its late rejection is handled so it is never reported as unhandled.
  * The timer and every listener are released when the attempt ends.
  */
 export function runAbortableAttempt(
-  attemptFn: (ctx: AttemptContext) => unknown,
+  fn: (...args: any[]) => unknown,
+  thisArg: unknown,
+  args: unknown[] | undefined,
   attempt: number,
   callerSignal: AbortSignal | undefined,
   timeoutMs: number | undefined,
@@ -92,7 +102,7 @@ export function runAbortableAttempt(
     }
     let pending: unknown;
     try {
-      pending = attemptFn({ attempt, signal: controller.signal });
+      pending = args === undefined ? fn({ attempt, signal: controller.signal }) : fn.apply(thisArg, args);
     } catch (error) {
       end({ ok: false, error });
       return;

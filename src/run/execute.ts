@@ -2,10 +2,10 @@ import type { Failure } from '../failure/failure.js';
 import { normalizeFailure } from '../failure/normalize.js';
 import { isFailedResponse } from '../failure/response-like.js';
 import { RetryError, type AttemptRecord } from '../errors/retry-error.js';
-import type { Decision, StopReason } from '../policy/decision.js';
+import type { StopReason } from '../policy/decision.js';
 import type { Policy } from '../policy/define-policy.js';
-import { FIRST_ATTEMPT, runAbortableAttempt, runUnabortableAttempt, type AttemptContext, type AttemptOutcome } from './attempt.js';
-import { systemClock } from './clock.js';
+import { FIRST_ATTEMPT, runAbortableAttempt, runUnabortableAttempt, type AttemptOutcome } from './attempt.js';
+import { systemClock, type Clock } from './clock.js';
 import { callHook } from './hooks.js';
 import type { RetryOptions } from './retry-options.js';
 import { sleepUnlessAborted } from './sleep.js';
@@ -23,75 +23,104 @@ import { sleepUnlessAborted } from './sleep.js';
  * no clock reading (a clock read costs more than the rest of the path on these machines). The
  * journal's first record then has no `durationMs`, and its `startedAt` is when the failure was seen.
  */
-export function execute<R>(
+export async function execute<R>(
   policy: Policy,
   options: RetryOptions,
   fn: (...args: any[]) => R,
   thisArg: unknown,
   args: unknown[] | undefined,
 ): Promise<Awaited<R>> {
-  if (options.signal !== undefined || options.attemptTimeoutMs !== undefined || options.maxElapsedMs !== undefined) {
-    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
-    return retryLoop(policy, attemptsOf(fn, thisArg, args), options, undefined);
+  const { signal, attemptTimeoutMs } = options;
+  let outcome: AttemptOutcome | undefined;
+  if (signal === undefined && attemptTimeoutMs === undefined && options.maxElapsedMs === undefined) {
+    // The fast path: no clock reading, no journal, no AbortController.
+    try {
+      const value = await (args === undefined ? fn(FIRST_ATTEMPT) : fn.apply(thisArg, args));
+      if (!isFailedResponse(value)) return value;
+      outcome = { ok: true, value };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
   }
-  let pending: R;
-  try {
-    pending = args === undefined ? fn(FIRST_ATTEMPT) : fn.apply(thisArg, args);
-  } catch (error) {
-    return retryLoop(policy, attemptsOf(fn, thisArg, args), options, { ok: false, error });
-  }
-  // One `then` on the attempt's own promise: cheaper than an async function's promise and await.
-  return Promise.resolve(pending).then(
-    (value) => (isFailedResponse(value) ? retryLoop(policy, attemptsOf(fn, thisArg, args), options, { ok: true, value }) : value),
-    (error: unknown) => retryLoop(policy, attemptsOf(fn, thisArg, args), options, { ok: false, error }),
-  ) as Promise<Awaited<R>>;
-}
-
-function attemptsOf<R>(fn: (...args: any[]) => R, thisArg: unknown, args: unknown[] | undefined): (ctx: AttemptContext) => R {
-  return args === undefined ? (ctx) => fn.call(thisArg, ctx) : () => fn.apply(thisArg, args);
-}
-
-async function retryLoop<T>(
-  policy: Policy,
-  attemptFn: (ctx: AttemptContext) => T,
-  options: RetryOptions,
-  firstOutcome: AttemptOutcome | undefined,
-): Promise<Awaited<T>> {
-  const { signal, maxElapsedMs, attemptTimeoutMs } = options;
-  const clock = options.clock ?? systemClock;
-  // On the fast path the first attempt is over: its failure is the earliest moment we know of.
-  const callStartedAt = clock.now();
-  const random = options.random ?? Math.random;
-  // Compact entries while the call runs; the flat records are built only if it gives up.
-  const journal: JournalEntry[] = [];
-  let previousDelayMs: number | undefined;
-
+  signal?.throwIfAborted();
+  // The failure path stays in this async function: handing over to another one would make the
+  // caller's promise adopt a second promise, which every sleeping call would then hold. Its
+  // state lives in one small object so the suspended frame stays small too.
+  const run = new FailurePath(policy, options, outcome === undefined);
   for (let attempt = 1; ; attempt++) {
-    const startedAt = attempt === 1 ? callStartedAt : clock.now();
-    const timed = attempt > 1 || firstOutcome === undefined;
-    const outcome =
-      attempt === 1 && firstOutcome !== undefined
-        ? firstOutcome
-        : signal === undefined && attemptTimeoutMs === undefined
-          ? await runUnabortableAttempt(attemptFn, attempt)
-          : await runAbortableAttempt(attemptFn, attempt, signal, attemptTimeoutMs, clock);
-    const endedAt = clock.now();
+    // Times are kept as offsets from the call's start: small integers, not boxed doubles.
+    const startedAt = attempt === 1 ? 0 : run.sinceStart();
+    if (outcome === undefined) {
+      outcome =
+        signal === undefined && attemptTimeoutMs === undefined
+          ? await runUnabortableAttempt(fn, thisArg, args, attempt)
+          : await runAbortableAttempt(fn, thisArg, args, attempt, signal, attemptTimeoutMs, run.clock);
+    }
+    const endedAt = run.sinceStart();
     signal?.throwIfAborted();
-    if (outcome.ok && !isFailedResponse(outcome.value)) return outcome.value as Awaited<T>;
+    if (outcome.ok && !isFailedResponse(outcome.value)) return outcome.value as Awaited<R>;
+    const delayMs = await run.afterFailure(outcome, attempt, startedAt, endedAt);
+    outcome = undefined;
+    // A zero delay means "retry now" (MWS: "you can immediately retry after the first error").
+    if (delayMs > 0) await sleepUnlessAborted(run.clock, delayMs, signal);
+  }
+}
 
+/** The state of one call once an attempt has failed, and what to do after each failure. */
+class FailurePath {
+  readonly clock: Clock;
+  /** When the call started; on the fast path, when its first failure was seen. */
+  readonly startedAt: number;
+  /** The newest journal entry; entries link to the previous one, so no array is kept. */
+  private newest: JournalEntry | undefined;
+  private previousDelayMs: number | undefined;
+
+  constructor(
+    private readonly policy: Policy,
+    private readonly options: RetryOptions,
+    /** Whether the first attempt was timed (false when it ran on the fast path). */
+    private readonly firstTimed: boolean,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.startedAt = this.clock.now();
+  }
+
+  /** Milliseconds since the call started, by its clock. */
+  sinceStart(): number {
+    return this.clock.now() - this.startedAt;
+  }
+
+  /**
+   * Normalizes, decides and records a failed attempt; returns the wait before the next one, or
+   * throws the RetryError. `startedAt` and `endedAt` are offsets from the call's start.
+   */
+  async afterFailure(outcome: AttemptOutcome, attempt: number, startedAt: number, endedAt: number): Promise<number> {
+    const { policy, options } = this;
+    const { signal } = options;
     const failed = outcome.ok ? outcome.value : outcome.error;
-    const failure = await normalizeFailure(failed, { now: endedAt, signal });
+    const failure = await normalizeFailure(failed, { now: this.startedAt + endedAt, signal });
     signal?.throwIfAborted();
-    const elapsedMs = clock.now() - callStartedAt;
-    const decision = policy.decide(failure, { attempt, elapsedMs, maxElapsedMs, random: random(), previousDelayMs });
-    journal.push({ failure, decision, startedAt, durationMs: timed ? endedAt - startedAt : undefined });
+    const elapsedMs = this.sinceStart();
+    const random = (options.random ?? Math.random)();
+    const decision = policy.decide(failure, { attempt, elapsedMs, maxElapsedMs: options.maxElapsedMs, random, previousDelayMs: this.previousDelayMs });
+    const timed = attempt > 1 || this.firstTimed;
+    this.newest = {
+      failure,
+      // The decision's parts, not the decision: a retry decision is a fresh object per attempt.
+      rule: decision.rule?.id,
+      delayMs: decision.action === 'retry' ? decision.delayMs : undefined,
+      reason: decision.action === 'stop' ? decision.reason : undefined,
+      startedAt,
+      durationMs: timed ? endedAt - startedAt : undefined,
+      previous: this.newest,
+    };
 
     if (decision.action === 'stop') {
       const error = new RetryError({
         reason: decision.reason,
         policy: policy.name,
         failure,
-        attempts: journal.map(toRecord),
+        attempts: this.records(),
         cause: failed,
         resetsAt: decision.resetsAt,
         refusedDelayMs: decision.refusedDelayMs,
@@ -101,26 +130,39 @@ async function retryLoop<T>(
     }
     callHook('onRetry', options.onRetry, { attempt, delayMs: decision.delayMs, failure, decision, error: failed, elapsedMs });
     if (outcome.ok) discardBody(outcome.value);
-    // A zero delay means "retry now" (MWS: "you can immediately retry after the first error").
-    if (decision.delayMs > 0) await sleepUnlessAborted(clock, decision.delayMs, signal);
-    previousDelayMs = decision.delayMs;
+    this.previousDelayMs = decision.delayMs;
+    return decision.delayMs;
+  }
+
+  /** The journal as flat records, oldest first. */
+  private records(): AttemptRecord[] {
+    const entries: JournalEntry[] = [];
+    for (let entry = this.newest; entry !== undefined; entry = entry.previous) entries.unshift(entry);
+    return entries.map((entry, index) => toRecord(entry, index + 1, this.startedAt));
   }
 }
 
 /** What the loop keeps per attempt while it runs. */
 interface JournalEntry {
   readonly failure: Failure;
-  readonly decision: Decision;
+  readonly rule: string | undefined;
+  /** Set for a retry. */
+  readonly delayMs: number | undefined;
+  /** Set for a stop. */
+  readonly reason: StopReason | undefined;
+  /** Offset from the call's start. */
   readonly startedAt: number;
   readonly durationMs: number | undefined;
+  readonly previous: JournalEntry | undefined;
 }
 
-function toRecord({ failure, decision, startedAt, durationMs }: JournalEntry, index: number): AttemptRecord {
+function toRecord(entry: JournalEntry, attempt: number, callStartedAt: number): AttemptRecord {
+  const { failure, durationMs } = entry;
   // One literal with every field, not a spread of the failure: a fixed shape is several times
   // cheaper to build, and undefined fields vanish in JSON anyway.
-  const entry = {
-    attempt: index + 1,
-    startedAt,
+  return {
+    attempt,
+    startedAt: callStartedAt + entry.startedAt,
     // A clock that went backwards must not produce a negative duration.
     durationMs: durationMs === undefined ? undefined : durationMs > 0 ? durationMs : 0,
     kind: failure.kind,
@@ -131,26 +173,11 @@ function toRecord({ failure, decision, startedAt, durationMs }: JournalEntry, in
     timestamp: failure.timestamp,
     retryAfterMs: failure.retryAfterMs,
     quota: failure.quota,
-    action: decision.action,
-    delayMs: undefined as number | undefined,
-    reason: undefined as StopReason | undefined,
-    rule: decision.rule?.id,
+    action: entry.reason === undefined ? 'retry' : 'stop',
+    delayMs: entry.delayMs,
+    reason: entry.reason,
+    rule: entry.rule,
   };
-  switch (decision.action) {
-    case 'retry':
-      entry.delayMs = decision.delayMs;
-      return entry;
-    case 'stop':
-      entry.reason = decision.reason;
-      return entry;
-    default:
-      return unreachable(decision);
-  }
-}
-
-/** Exhaustiveness: a new Decision variant fails to compile here until it is handled. */
-function unreachable(value: never): never {
-  throw new Error(`unhandled decision ${JSON.stringify(value)}`);
 }
 
 /**

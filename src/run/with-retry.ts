@@ -34,7 +34,8 @@ export function withRetry(
   return <F extends (...args: any[]) => unknown>(fn: F) => {
     if (typeof fn !== 'function') throw new OptionsError('fn', fn, 'must be a function');
     return function retrying(this: ThisParameterType<F>, ...args: Parameters<F>): Promise<Awaited<ReturnType<F>>> {
-      return execute(policy, valid, fn as (...a: unknown[]) => ReturnType<F>, this, args);
+      // A call without arguments shares one empty list: a sleeping call keeps its arguments.
+      return execute(policy, valid, fn as (...a: unknown[]) => ReturnType<F>, this, args.length === 0 ? NO_ARGS : args);
     };
   };
 }
@@ -67,6 +68,8 @@ export function retry<T>(
     return Promise.reject(error);
   }
 }
+
+const NO_ARGS: unknown[] = Object.freeze([]) as unknown[];
 
 function assertPolicy(policy: Policy): void {
   if (policy === null || typeof policy !== 'object' || typeof policy.decide !== 'function' || typeof policy.name !== 'string') {

@@ -37,11 +37,11 @@ class UnabortableAttempt implements AttemptContext {
 export async function runUnabortableAttempt(
   fn: (...args: any[]) => unknown,
   thisArg: unknown,
-  args: unknown[] | undefined,
+  args: readonly unknown[] | undefined,
   attempt: number,
 ): Promise<AttemptOutcome> {
   try {
-    return { ok: true, value: await (args === undefined ? fn(new UnabortableAttempt(attempt)) : fn.apply(thisArg, args)) };
+    return { ok: true, value: await (args === undefined ? fn(new UnabortableAttempt(attempt)) : Reflect.apply(fn, thisArg, args)) };
   } catch (error) {
     return { ok: false, error };
   }
@@ -71,7 +71,7 @@ export const FIRST_ATTEMPT: AttemptContext = Object.freeze({
 export function runAbortableAttempt(
   fn: (...args: any[]) => unknown,
   thisArg: unknown,
-  args: unknown[] | undefined,
+  args: readonly unknown[] | undefined,
   attempt: number,
   callerSignal: AbortSignal | undefined,
   timeoutMs: number | undefined,
@@ -102,7 +102,7 @@ export function runAbortableAttempt(
     }
     let pending: unknown;
     try {
-      pending = args === undefined ? fn({ attempt, signal: controller.signal }) : fn.apply(thisArg, args);
+      pending = args === undefined ? fn({ attempt, signal: controller.signal }) : Reflect.apply(fn, thisArg, args);
     } catch (error) {
       end({ ok: false, error });
       return;

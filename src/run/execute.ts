@@ -23,29 +23,45 @@ import { sleepUnlessAborted } from './sleep.js';
  * no clock reading (a clock read costs more than the rest of the path on these machines). The
  * journal's first record then has no `durationMs`, and its `startedAt` is when the failure was seen.
  */
-export async function execute<R>(
+export function execute<R>(
   policy: Policy,
   options: RetryOptions,
   fn: (...args: any[]) => R,
   thisArg: unknown,
-  args: unknown[] | undefined,
+  args: readonly unknown[] | undefined,
+): Promise<Awaited<R>> {
+  if (options.signal !== undefined || options.attemptTimeoutMs !== undefined || options.maxElapsedMs !== undefined) {
+    return failurePath(policy, options, fn, thisArg, args, undefined);
+  }
+  let pending: R;
+  try {
+    pending = args === undefined ? fn(FIRST_ATTEMPT) : Reflect.apply(fn, thisArg, args);
+  } catch (error) {
+    return failurePath(policy, options, fn, thisArg, args, { ok: false, error });
+  }
+  // One `then` on the attempt's own promise: cheaper than an async function's promise and await.
+  return Promise.resolve(pending).then(
+    (value) => (isFailedResponse(value) ? failurePath(policy, options, fn, thisArg, args, { ok: true, value }) : value),
+    (error: unknown) => failurePath(policy, options, fn, thisArg, args, { ok: false, error }),
+  ) as Promise<Awaited<R>>;
+}
+
+/**
+ * The loop once the fast path is left (or never taken): attempt, and after each failure let
+ * {@link FailurePath} normalize, decide and record, then sleep. Its state lives in one small
+ * object so the suspended frame of every sleeping call stays small.
+ */
+async function failurePath<R>(
+  policy: Policy,
+  options: RetryOptions,
+  fn: (...args: any[]) => R,
+  thisArg: unknown,
+  args: readonly unknown[] | undefined,
+  firstOutcome: AttemptOutcome | undefined,
 ): Promise<Awaited<R>> {
   const { signal, attemptTimeoutMs } = options;
-  let outcome: AttemptOutcome | undefined;
-  if (signal === undefined && attemptTimeoutMs === undefined && options.maxElapsedMs === undefined) {
-    // The fast path: no clock reading, no journal, no AbortController.
-    try {
-      const value = await (args === undefined ? fn(FIRST_ATTEMPT) : fn.apply(thisArg, args));
-      if (!isFailedResponse(value)) return value;
-      outcome = { ok: true, value };
-    } catch (error) {
-      outcome = { ok: false, error };
-    }
-  }
   signal?.throwIfAborted();
-  // The failure path stays in this async function: handing over to another one would make the
-  // caller's promise adopt a second promise, which every sleeping call would then hold. Its
-  // state lives in one small object so the suspended frame stays small too.
+  let outcome = firstOutcome;
   const run = new FailurePath(policy, options, outcome === undefined);
   for (let attempt = 1; ; attempt++) {
     // Times are kept as offsets from the call's start: small integers, not boxed doubles.

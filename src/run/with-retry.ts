@@ -69,7 +69,7 @@ export function retry<T>(
   }
 }
 
-const NO_ARGS: unknown[] = Object.freeze([]) as unknown[];
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
 function assertPolicy(policy: Policy): void {
   if (policy === null || typeof policy !== 'object' || typeof policy.decide !== 'function' || typeof policy.name !== 'string') {

@@ -16,7 +16,7 @@ import { sleepUnlessAborted } from './sleep.js';
  *
  * Each attempt calls `fn` with `args` (withRetry: the caller's arguments, the same each time) or,
  * when `args` is undefined, with the attempt's context (retry). Taking `fn`, `thisArg` and
- * `args` apart, rather than a closure, keeps the success path free of allocations.
+ * `args` apart, rather than a closure made per call, keeps the success path lean.
  *
  * Most calls succeed and the wrapper sits on every one of them, so a call that cannot be aborted
  * and has no deadline runs its first attempt on a fast path: no AbortController, no journal, and

@@ -19,24 +19,40 @@ export const SMOKE = process.argv.includes('--smoke') || process.env['BENCH_SMOK
 
 /** Median ns per call of `fn` (sync or async), by mitata. */
 export async function medianNs(fn: () => unknown): Promise<number> {
-  const stats = await measure(fn, SMOKE ? { min_samples: 3, max_samples: 5, min_cpu_time: 1e6, warmup_samples: 1 } : { min_cpu_time: 1e9 });
+  const stats = await measure(fn, SMOKE ? { min_samples: 3, max_samples: 5, min_cpu_time: 1e6, warmup_samples: 1 } : { min_cpu_time: 5e8 });
   return stats.p50;
 }
 
 /**
- * Times a baseline and its contenders in one process, the baseline both first and last: the
- * ratio uses the mean of the two, which absorbs some of the drift of a shared machine.
+ * Times a baseline and its contenders in one process, in rounds: each round measures the
+ * baseline and then every contender, and a contender's ratio is taken to the baseline of its own
+ * round. The reported figures are the medians over rounds, which absorbs much of the drift of a
+ * shared machine.
  */
 export async function compare(scenario: string, baseline: readonly [string, () => unknown], contenders: readonly (readonly [string, () => unknown])[]): Promise<ResultRow[]> {
-  const before = await medianNs(baseline[1]);
-  const timed: [string, number][] = [];
-  for (const [name, fn] of contenders) timed.push([name, await medianNs(fn)]);
-  const after = await medianNs(baseline[1]);
-  const base = (before + after) / 2;
+  const rounds = SMOKE ? 1 : 3;
+  const baselineNs: number[] = [];
+  const times = contenders.map(() => [] as number[]);
+  const ratios = contenders.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    const base = await medianNs(baseline[1]);
+    baselineNs.push(base);
+    for (const [i, [, fn]] of contenders.entries()) {
+      const ns = await medianNs(fn);
+      times[i]!.push(ns);
+      ratios[i]!.push(ns / base);
+    }
+  }
   return [
-    { scenario, contender: baseline[0], medianNs: base, ratio: 1 },
-    ...timed.map(([contender, ns]) => ({ scenario, contender, medianNs: ns, ratio: ns / base })),
+    { scenario, contender: baseline[0], medianNs: median(baselineNs), ratio: 1 },
+    ...contenders.map(([contender], i) => ({ scenario, contender, medianNs: median(times[i]!), ratio: median(ratios[i]!) })),
   ];
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** The machine and runtime, for the top of the report. */

@@ -20,3 +20,4 @@ export { OptionsError, isOptionsError } from './errors/options-error.js';
 export { mwsPolicy } from './policies/mws.js';
 export { scraperPolicy } from './policies/scraper.js';
 export { explainPolicy, policyTableMarkdown, type ExplainedRule } from './explain/explain-policy.js';
+export { plan, type Plan, type PlanStep, type PlanOptions } from './plan/plan.js';

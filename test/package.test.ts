@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it, beforeAll } from 'vitest';
 
@@ -10,7 +10,7 @@ const root = new URL('..', import.meta.url).pathname;
 
 beforeAll(() => {
   // CI builds before testing; a fresh clone running `npm test` directly builds here.
-  if (!existsSync(`${root}dist/index.cjs`) || !existsSync(`${root}dist/index.js`)) {
+  if (!existsSync(`${root}dist/index.cjs`) || !existsSync(`${root}dist/index.js`) || !existsSync(`${root}dist/cli.js`)) {
     execFileSync('npx', ['tsup', '--silent'], { cwd: root, stdio: 'inherit' });
   }
 }, 60_000);
@@ -50,5 +50,19 @@ describe('the built package', () => {
       console.log(JSON.stringify([error instanceof esm.RetryError, esm.isRetryError(error)]));
     `;
     expect(run(['--input-type=module', '-e', script])).toEqual([false, true]);
+  });
+});
+
+describe('the retry-table command (package bin)', () => {
+  it('plans the MWS spacing and exits 0', () => {
+    const result = spawnSync(process.execPath, ['dist/cli.js', 'plan', 'mws', '--fail', '503:RequestThrottled', 'x5'], { cwd: root, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/retry in 1 s[\s\S]*retry in 4 s[\s\S]*retry in 10 s[\s\S]*retry in 30 s[\s\S]*give up: attempts-exhausted/);
+  });
+
+  it('exits 2 on an unknown policy', () => {
+    const result = spawnSync(process.execPath, ['dist/cli.js', 'plan', 'nope', '--fail', '503'], { cwd: root, encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('unknown policy');
   });
 });

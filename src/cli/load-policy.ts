@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { definePolicy, type Policy } from '../policy/define-policy.js';
+import type { PolicySpec } from '../policy/policy-spec.js';
+import { mwsPolicy } from '../policies/mws.js';
+import { scraperPolicy } from '../policies/scraper.js';
+import { CliError } from './cli-error.js';
+
+const BUILT_IN: Readonly<Record<string, Policy>> = { mws: mwsPolicy, scraper: scraperPolicy };
+
+/**
+ * A policy by name (`mws`, `scraper`) or from a JSON file holding a {@link PolicySpec}. A bad
+ * file is reported by `definePolicy`'s own {@link PolicyError}, naming the rule and field.
+ */
+export function loadPolicy(nameOrPath: string | undefined): Policy {
+  if (nameOrPath === undefined) throw new CliError('name a policy: mws, scraper, or a path to a JSON policy file');
+  const builtIn = BUILT_IN[nameOrPath];
+  if (builtIn !== undefined) return builtIn;
+  if (!nameOrPath.endsWith('.json')) throw new CliError(`unknown policy "${nameOrPath}": use mws, scraper, or a path to a .json policy file`);
+  let text: string;
+  try {
+    text = readFileSync(nameOrPath, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${nameOrPath}: ${(error as Error).message}`);
+  }
+  let spec: unknown;
+  try {
+    spec = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${nameOrPath} is not valid JSON: ${(error as Error).message}`);
+  }
+  return definePolicy(spec as PolicySpec);
+}

@@ -1,0 +1,158 @@
+import { parseArgs } from 'node:util';
+import { isPolicyError } from '../errors/policy-error.js';
+import { formatMs } from '../explain/describe-schedule.js';
+import { explainPolicy } from '../explain/explain-policy.js';
+import { plan } from '../plan/plan.js';
+import type { Failure } from '../failure/failure.js';
+import { CliError } from './cli-error.js';
+import { formatTable } from './format-table.js';
+import { loadPolicy } from './load-policy.js';
+import { parseFailureSpecs } from './parse-failures.js';
+
+const USAGE = `usage:
+  retry-table plan <policy> --fail <status[:code]|kind[:code]> [x<count>] ... [--retry-after <seconds>] [--random <0..1>] [--json]
+  retry-table explain <policy> [--json]
+
+<policy> is mws, scraper, or a path to a JSON policy file.
+examples:
+  retry-table plan mws --fail 503:RequestThrottled x5
+  retry-table plan scraper --fail 429:rate_limited --retry-after 7 --fail 500:internal_error
+  retry-table explain scraper --json`;
+
+/** Where the CLI writes: injectable so tests read what a user would see. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/**
+ * The `retry-table` command. Returns the exit code: 0 on success, 2 for usage errors (unknown
+ * policy, malformed failure spec, invalid policy file).
+ *
+ * @example
+ * ```ts
+ * const code = await runCli(['plan', 'mws', '--fail', '503:RequestThrottled', 'x5'], { out: console.log, err: console.error });
+ * ```
+ */
+export function runCli(argv: readonly string[], io: CliIo): number {
+  try {
+    const { values, positionals, tokens } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      tokens: true,
+      options: {
+        fail: { type: 'string', multiple: true },
+        'retry-after': { type: 'string' },
+        random: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    const [command, policyName, ...extra] = positionals;
+    if (values.help || command === undefined) {
+      io.out(USAGE);
+      return command === undefined && !values.help ? 2 : 0;
+    }
+    if (command === 'explain') {
+      if (extra.length > 0) throw new CliError(`unexpected arguments: ${extra.join(' ')}`);
+      explain(policyName, values.json, io);
+      return 0;
+    }
+    if (command === 'plan') {
+      // `--fail 503:X x5 --fail 500`: every --fail value and every later positional, in command-line order.
+      const specs = tokens.flatMap((token) =>
+        token.kind === 'option' && token.name === 'fail' && token.value !== undefined
+          ? [token.value]
+          : token.kind === 'positional' && token.index > argv.indexOf(policyName ?? '')
+            ? [token.value]
+            : [],
+      );
+      runPlan(policyName, specs, numberOption('--retry-after', values['retry-after']), numberOption('--random', values.random), values.json, io);
+      return 0;
+    }
+    throw new CliError(`unknown command "${command}"`);
+  } catch (error) {
+    if (error instanceof CliError || isPolicyError(error) || isParseArgsError(error)) {
+      io.err(`retry-table: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function explain(policyName: string | undefined, json: boolean, io: CliIo): void {
+  const policy = loadPolicy(policyName);
+  const rows = explainPolicy(policy);
+  if (json) {
+    io.out(JSON.stringify({ policy: policy.name, maxAttempts: policy.maxAttempts, maxDelayMs: policy.maxDelayMs, rules: rows }, null, 2));
+    return;
+  }
+  io.out(`${policy.name}: at most ${policy.maxAttempts} attempts; a single wait above ${formatMs(policy.maxDelayMs)} stops the call. First matching row wins.\n`);
+  io.out(
+    formatTable(
+      ['rule', 'matches', 'retry?', 'schedule', 'jitter', 'limit', 'note'],
+      rows.map((r) => [r.rule, r.matches, r.retry ? 'yes' : 'no', r.schedule, r.jitter, r.limit, r.note]),
+    ),
+  );
+}
+
+function runPlan(policyName: string | undefined, specs: readonly string[], retryAfter: number | undefined, random: number | undefined, json: boolean, io: CliIo): void {
+  const policy = loadPolicy(policyName);
+  if (random !== undefined && !(random >= 0 && random < 1)) throw new CliError(`--random must be in [0, 1) (got ${random})`);
+  const failures = parseFailureSpecs(specs, retryAfter);
+  const result = plan(policy, failures, { random });
+  if (json) {
+    io.out(
+      JSON.stringify(
+        {
+          policy: result.policy,
+          steps: result.steps.map(({ attempt, failure, decision, delayMs, cumulativeMs, rule, reason }) => ({
+            attempt,
+            failure,
+            action: decision.action,
+            delayMs,
+            cumulativeMs,
+            rule,
+            reason,
+          })),
+          outcome: result.outcome,
+          totalDelayMs: result.totalDelayMs,
+        },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  const rows = result.steps.map((step) => [
+    String(step.attempt),
+    describeFailure(step.failure),
+    step.decision.action === 'retry' ? `retry in ${formatMs(step.delayMs!)}` : `give up: ${step.reason}`,
+    formatMs(step.cumulativeMs),
+    step.rule ?? '(no row)',
+  ]);
+  io.out(formatTable(['attempt', 'failure', 'decision', 'cumulative', 'rule'], rows));
+  io.out(
+    result.outcome.stopped
+      ? `\ngave up after ${result.steps.length} attempts (${result.outcome.reason}); waited ${formatMs(result.totalDelayMs)} in all`
+      : `\nthe failures ran out while the policy would still retry; waited ${formatMs(result.totalDelayMs)} so far`,
+  );
+}
+
+function describeFailure(failure: Failure): string {
+  const parts = [failure.kind === 'http' ? String(failure.status) : failure.kind, failure.code].filter(Boolean);
+  const hint = failure.retryAfterMs === undefined ? '' : ` (Retry-After ${formatMs(failure.retryAfterMs)})`;
+  return parts.join(' ') + hint;
+}
+
+function numberOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0) throw new CliError(`${name} must be a number, 0 or more (got "${value}")`);
+  return number;
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}

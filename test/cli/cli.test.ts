@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+
+function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('retry-table plan', () => {
+  it('prints 1 s, 4 s, 10 s, 30 s then gives up for mws --fail 503:RequestThrottled x5 (the MWS seed spacing)', () => {
+    const { code, out } = cli('plan', 'mws', '--fail', '503:RequestThrottled', 'x5');
+    expect(code).toBe(0);
+    const decisions = out.split('\n').filter((line) => /^\d/.test(line)).map((line) => line.split(/\s{2,}/)[2]);
+    expect(decisions).toEqual(['retry in 1 s', 'retry in 4 s', 'retry in 10 s', 'retry in 30 s', 'give up: attempts-exhausted']);
+    expect(out).toContain('gave up after 5 attempts (attempts-exhausted); waited 45 s in all');
+  });
+
+  it('keeps the command-line order of mixed failures and repeats', () => {
+    const { out } = cli('plan', 'mws', '--json', '--fail', '500:InternalError', 'x2', '--fail', '400:InvalidParameterValue');
+    const result = JSON.parse(out) as { steps: { failure: { code: string }; action: string; delayMs?: number; reason?: string }[] };
+    expect(result.steps.map((s) => [s.failure.code, s.action, s.delayMs ?? s.reason])).toEqual([
+      ['InternalError', 'retry', 1000],
+      ['InternalError', 'retry', 4000],
+      ['InvalidParameterValue', 'stop', 'not-retryable'],
+    ]);
+  });
+
+  it('applies --retry-after to HTTP failures (scraper: Retry-After first, plus jitter)', () => {
+    const { out } = cli('plan', 'scraper', '--json', '--random', '0', '--retry-after', '7', '--fail', '429:rate_limited', 'x2');
+    expect((JSON.parse(out) as { steps: { delayMs?: number }[] }).steps.map((s) => s.delayMs)).toEqual([7000, 7000]);
+  });
+
+  it.each([
+    [['plan', 'nope', '--fail', '503'], /unknown policy "nope"/],
+    [['plan', 'mws', '--fail', '503:a:b'], /malformed failure "503:a:b"/],
+    [['plan', 'mws', '--fail', '200'], /status from 400 to 599/],
+    [['plan', 'mws', '--fail', 'dns'], /malformed failure "dns"/],
+    [['plan', 'mws', 'x3'], /must follow a failure/],
+    [['plan', 'mws'], /at least one failure/],
+    [['plan', 'mws', '--fail', '503', '--retry-after', 'soon'], /--retry-after must be a number/],
+    [['frobnicate'], /unknown command/],
+    [['plan', 'mws', '--bogus'], /Unknown option/],
+  ])('exits 2 with a clear error for %j', (argv, message) => {
+    const { code, err } = cli(...argv);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+  });
+
+  it('validates a JSON policy file with definePolicy, naming the rule and field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'retry-table-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ name: 'mine', rules: [{ id: 'slow', match: { status: 503 }, retry: true, schedule: { type: 'constant', delayMs: -5 } }] }));
+    const { code, err } = cli('plan', bad, '--fail', '503');
+    expect(code).toBe(2);
+    expect(err).toContain('rule "slow": rules[0].schedule.delayMs');
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ name: 'mine', rules: [{ match: { status: 503 }, retry: true, schedule: { type: 'constant', delayMs: 250 } }] }));
+    expect(cli('plan', good, '--fail', '503', 'x3').out).toContain('retry in 250 ms');
+  });
+});
+
+describe('retry-table explain', () => {
+  it('prints the table of a policy, the same rows the README shows', () => {
+    const { code, out } = cli('explain', 'mws');
+    expect(code).toBe(0);
+    expect(out).toMatch(/RequestThrottled\s+code RequestThrottled\s+yes\s+1 s, 4 s, 10 s, 30 s/);
+    expect(out).toMatch(/AccessDenied\s+code AccessDenied\s+no/);
+  });
+
+  it('prints JSON with --json', () => {
+    const parsed = JSON.parse(cli('explain', 'scraper', '--json').out) as { maxAttempts: number; rules: { rule: string; retry: boolean }[] };
+    expect(parsed.maxAttempts).toBe(4);
+    expect(parsed.rules.filter((r) => r.rule === 'asin_mismatch')).toEqual([expect.objectContaining({ retry: false })]);
+  });
+});

@@ -21,3 +21,5 @@ export { mwsPolicy } from './policies/mws.js';
 export { scraperPolicy } from './policies/scraper.js';
 export { explainPolicy, policyTableMarkdown, type ExplainedRule } from './explain/explain-policy.js';
 export { plan, type Plan, type PlanStep, type PlanOptions } from './plan/plan.js';
+export { channels, type AttemptEvent, type RetryEvent, type GiveUpEvent } from './run/diagnostics.js';
+export { scaledClock } from './run/scaled-clock.js';

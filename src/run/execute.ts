@@ -6,6 +6,7 @@ import type { StopReason } from '../policy/decision.js';
 import type { Policy } from '../policy/define-policy.js';
 import { FIRST_ATTEMPT, runAbortableAttempt, runUnabortableAttempt, type AttemptOutcome } from './attempt.js';
 import { systemClock, type Clock } from './clock.js';
+import { channels, type AttemptEvent, type GiveUpEvent, type RetryEvent } from './diagnostics.js';
 import { callHook } from './hooks.js';
 import type { RetryOptions } from './retry-options.js';
 import { sleepUnlessAborted } from './sleep.js';
@@ -41,7 +42,11 @@ export function execute<R>(
   }
   // One `then` on the attempt's own promise: cheaper than an async function's promise and await.
   return Promise.resolve(pending).then(
-    (value) => (isFailedResponse(value) ? failurePath(policy, options, fn, thisArg, args, { ok: true, value }) : value),
+    (value) => {
+      if (isFailedResponse(value)) return failurePath(policy, options, fn, thisArg, args, { ok: true, value });
+      if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt: 1, ok: true } satisfies AttemptEvent);
+      return value;
+    },
     (error: unknown) => failurePath(policy, options, fn, thisArg, args, { ok: false, error }),
   ) as Promise<Awaited<R>>;
 }
@@ -74,7 +79,10 @@ async function failurePath<R>(
     }
     const endedAt = run.sinceStart();
     signal?.throwIfAborted();
-    if (outcome.ok && !isFailedResponse(outcome.value)) return outcome.value as Awaited<R>;
+    if (outcome.ok && !isFailedResponse(outcome.value)) {
+      if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt, ok: true } satisfies AttemptEvent);
+      return outcome.value as Awaited<R>;
+    }
     const delayMs = await run.afterFailure(outcome, attempt, startedAt, endedAt);
     outcome = undefined;
     // A zero delay means "retry now" (MWS: "you can immediately retry after the first error").
@@ -119,6 +127,7 @@ class FailurePath {
     const elapsedMs = this.sinceStart();
     const random = (options.random ?? Math.random)();
     const decision = policy.decide(failure, { attempt, elapsedMs, maxElapsedMs: options.maxElapsedMs, random, previousDelayMs: this.previousDelayMs });
+    if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt, ok: false, failure } satisfies AttemptEvent);
     const timed = attempt > 1 || this.firstTimed;
     this.newest = {
       failure,
@@ -142,9 +151,14 @@ class FailurePath {
         refusedDelayMs: decision.refusedDelayMs,
       });
       callHook('onGiveUp', options.onGiveUp, error);
+      if (channels.giveup.hasSubscribers) channels.giveup.publish({ policy: policy.name, error } satisfies GiveUpEvent);
       throw error;
     }
     callHook('onRetry', options.onRetry, { attempt, delayMs: decision.delayMs, failure, decision, error: failed, elapsedMs });
+    if (channels.retry.hasSubscribers) {
+      const event: RetryEvent = { policy: policy.name, attempt, failure, delayMs: decision.delayMs, rule: decision.rule.id, source: decision.source };
+      channels.retry.publish(event);
+    }
     if (outcome.ok) discardBody(outcome.value);
     this.previousDelayMs = decision.delayMs;
     return decision.delayMs;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { definePolicy, isOptionsError, isRetryError, retry, TestClock, withRetry, type Clock, type PolicySpec } from '../../src/index.js';
+import { definePolicy, isOptionsError, isRetryError, retry, scaledClock, TestClock, withRetry, type Clock, type PolicySpec } from '../../src/index.js';
 
 const throttled = () => Object.assign(new Error('throttled'), { status: 503, code: 'RequestThrottled' });
 const policy = definePolicy({
@@ -351,5 +351,23 @@ describe('TestClock', () => {
     const settled = withRetry(policy, { clock })(flaky(9, 1))().catch((e: unknown) => e);
     await expect(clock.runAll()).resolves.toBe(3);
     expect(isRetryError(await settled)).toBe(true);
+  });
+});
+
+describe('scaledClock', () => {
+  it('sleeps ms / speed on the base clock and reads virtual time', async () => {
+    const base = new TestClock(1000);
+    const clock = scaledClock(20, base);
+    const slept = clock.sleep(60_000);
+    await base.advance(2999);
+    expect(base.pending).toBe(1);
+    await base.advance(1);
+    await slept;
+    expect(clock.now()).toBe(1000 + 3000 * 20);
+  });
+
+  it('rejects a speed that is not a positive finite number', () => {
+    expect(() => scaledClock(0)).toThrow(/speed/);
+    expect(() => scaledClock(Number.NaN)).toThrow(/speed/);
   });
 });

@@ -112,16 +112,17 @@ function classifyNode(node: object, now: number): Classified | undefined {
     const toRead = isResponseLike(response) ? response : undefined;
     return fromHttp(node, status, headers, toRead, undefined, now);
   }
-  const kind = kindOf(asText(safeGet(node, 'name')), asText(safeGet(node, 'code'), 200));
-  if (kind === undefined) return undefined;
-  return {
-    failure: dropUndefined({ kind, code: asText(safeGet(node, 'code'), 200), message: asText(safeGet(node, 'message')) }),
-  };
+  const code = asText(safeGet(node, 'code'), 200);
+  const message = asText(safeGet(node, 'message'));
+  const kind = kindOf(asText(safeGet(node, 'name')), code, message);
+  return kind === undefined ? undefined : { failure: dropUndefined({ kind, code, message }) };
 }
 
 /** The kind a name or code reveals: DOMException names first, then transport codes. */
-function kindOf(name: string | undefined, code: string | undefined): FailureKind | undefined {
+function kindOf(name: string | undefined, code: string | undefined, message: string | undefined): FailureKind | undefined {
   if (name === 'TimeoutError') return 'timeout';
+  // axios reports its own `timeout` option as ECONNABORTED "timeout of 100ms exceeded".
+  if (code === 'ECONNABORTED' && message !== undefined && /timeout/i.test(message)) return 'timeout';
   if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return 'abort';
   if (code !== undefined && isNetworkCode(code)) return 'network';
   return undefined;
@@ -145,6 +146,7 @@ function fromHttp(
     requestId:
       inMemoryBody.requestId ??
       readHeader(headers, 'x-mws-request-id') ??
+      asText(safeGet(safeGet(node, '$metadata'), 'requestId'), 200) ??
       readHeader(headers, 'x-amzn-requestid') ??
       readHeader(headers, 'x-request-id'),
     timestamp: readHeader(headers, 'x-mws-timestamp'),
@@ -179,13 +181,17 @@ function readQuota(headers: unknown, now: number): Quota | undefined {
   });
 }
 
-/** `status` (fetch-like, ky), `statusCode` (got, node:http), `response.status(Code)` (axios, got). */
+/**
+ * `status` (fetch-like, ky), `statusCode` (got, node:http), `response.status(Code)` (axios, got),
+ * `$metadata.httpStatusCode` (AWS SDK v3).
+ */
 function httpStatusOf(node: object, response: unknown): number | undefined {
   const candidates = [
     safeGet(node, 'status'),
     safeGet(node, 'statusCode'),
     safeGet(response, 'status'),
     safeGet(response, 'statusCode'),
+    safeGet(safeGet(node, '$metadata'), 'httpStatusCode'),
   ];
   for (const candidate of candidates) {
     const status = asFiniteNumber(candidate);
@@ -200,6 +206,8 @@ function httpStatusOf(node: object, response: unknown): number | undefined {
  * server's answer, so they are skipped in favour of the status.
  */
 function serverCodeOf(node: object): string | undefined {
+  // AWS SDK v3 service exceptions carry the service's error code as their name.
+  if (safeGet(node, '$metadata') !== undefined && safeGet(node, '$fault') !== undefined) return asText(safeGet(node, 'name'), 200);
   const error = asText(safeGet(node, 'error'), 200);
   if (error !== undefined) return error;
   const code = asText(safeGet(node, 'code'), 200);

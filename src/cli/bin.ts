@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 import { runCli } from './main.js';
 
-process.exitCode = runCli(process.argv.slice(2), {
-  out: (text) => console.log(text),
-  err: (text) => console.error(text),
+void Promise.resolve(
+  runCli(process.argv.slice(2), {
+    out: (text) => console.log(text),
+    err: (text) => console.error(text),
+    interactive: process.stdout.isTTY === true,
+  }),
+).then((code) => {
+  process.exitCode = code;
 });

@@ -8,8 +8,10 @@ import { CliError } from './cli-error.js';
 import { formatTable } from './format-table.js';
 import { loadPolicy } from './load-policy.js';
 import { parseFailureSpecs } from './parse-failures.js';
+import { runDemo } from '../demo/demo.js';
 
 const USAGE = `usage:
+  retry-table demo [--speed <factor>]
   retry-table plan <policy> --fail <status[:code]|kind[:code]> [x<count>] ... [--retry-after <seconds>] [--random <0..1>] [--json]
   retry-table explain <policy> [--json]
 
@@ -23,18 +25,21 @@ examples:
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Whether `out` is a terminal (the demo then draws a live status line). */
+  readonly interactive?: boolean;
 }
 
 /**
- * The `retry-table` command. Returns the exit code: 0 on success, 2 for usage errors (unknown
- * policy, malformed failure spec, invalid policy file).
+ * The `retry-table` command. Returns the exit code (a promise of it for `demo`): 0 on success,
+ * 1 when the demo's expectations fail, 2 for usage errors (unknown policy, malformed failure spec,
+ * invalid policy file).
  *
  * @example
  * ```ts
  * const code = await runCli(['plan', 'mws', '--fail', '503:RequestThrottled', 'x5'], { out: console.log, err: console.error });
  * ```
  */
-export function runCli(argv: readonly string[], io: CliIo): number {
+export function runCli(argv: readonly string[], io: CliIo): number | Promise<number> {
   try {
     const { values, positionals, tokens } = parseArgs({
       args: [...argv],
@@ -45,6 +50,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
         'retry-after': { type: 'string' },
         random: { type: 'string' },
         json: { type: 'boolean', default: false },
+        speed: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -52,6 +58,12 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     if (values.help || command === undefined) {
       io.out(USAGE);
       return command === undefined && !values.help ? 2 : 0;
+    }
+    if (command === 'demo') {
+      if (policyName !== undefined) throw new CliError(`unexpected arguments: ${[policyName, ...extra].join(' ')}`);
+      const speed = numberOption('--speed', values.speed) ?? 20;
+      if (speed <= 0) throw new CliError('--speed must be above 0');
+      return runDemo({ speed, write: io.out, interactive: io.interactive }).then((held) => (held ? 0 : 1));
     }
     if (command === 'explain') {
       if (extra.length > 0) throw new CliError(`unexpected arguments: ${extra.join(' ')}`);

@@ -8,6 +8,7 @@ function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const code = runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  if (typeof code !== 'number') throw new Error('only demo is asynchronous');
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

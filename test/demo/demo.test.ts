@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { runDemo } from '../../src/demo/demo.js';
+
+describe('npm run demo', () => {
+  it('runs every scripted call against the fake servers and finds each behaving as its seed table says', async () => {
+    const lines: string[] = [];
+    const held = await runDemo({ speed: 20, write: (line) => lines.push(line) });
+    const output = lines.join('\n');
+    expect(output).toContain('every call behaved as its seed table says.');
+    expect(held).toBe(true);
+    // The MWS seed spacing, live on the wire: 1 s, 4 s, 10 s, 30 s, then RetryError.
+    expect(output).toMatch(/ListOrderItems .*→ retry in 1 s[\s\S]*ListOrderItems .*→ retry in 4 s[\s\S]*ListOrderItems .*→ retry in 10 s[\s\S]*ListOrderItems .*→ retry in 30 s[\s\S]*ListOrderItems .*RetryError: attempts-exhausted/);
+    expect(output).toMatch(/SubmitFeed .*400 InvalidParameterValue .*RetryError: not-retryable/);
+  }, 30_000);
+});

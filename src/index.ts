@@ -23,3 +23,4 @@ export { explainPolicy, policyTableMarkdown, type ExplainedRule } from './explai
 export { plan, type Plan, type PlanStep, type PlanOptions } from './plan/plan.js';
 export { channels, type AttemptEvent, type RetryEvent, type GiveUpEvent } from './run/diagnostics.js';
 export { scaledClock } from './run/scaled-clock.js';
+export { policyTimelineSvg } from './explain/timeline-svg.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { mwsPolicy, policyTableMarkdown, scraperPolicy } from '../../src/index.js';
+import { mwsPolicy, policyTableMarkdown, policyTimelineSvg, scraperPolicy } from '../../src/index.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -12,5 +12,11 @@ describe('README.md', () => {
     const to = readme.indexOf(end);
     expect(from).toBeGreaterThan(-1);
     expect(readme.slice(from + start.length, to)).toBe(policyTableMarkdown(policy));
+  });
+
+  it.each([mwsPolicy, scraperPolicy])('shows the $name schedule timeline as generated from the policy data', (policy) => {
+    const svg = readFileSync(new URL(`../../docs/${policy.name}-timeline.svg`, import.meta.url), 'utf8');
+    expect(svg).toBe(policyTimelineSvg(policy));
+    expect(readme).toContain(`docs/${policy.name}-timeline.svg`);
   });
 });

@@ -1,8 +1,8 @@
-// Rewrites the policy tables in README.md from the built package's policy data, so the docs
-// cannot drift from the code. Run through `npm run docs` (which builds first);
-// test/docs/readme.test.ts fails when README.md is out of date.
+// `npm run docs` (after a build): rewrites the policy tables in README.md and the schedule
+// timelines docs/<policy>-timeline.svg from the built package's policy data, so the docs cannot
+// drift from the code. test/docs/readme.test.ts fails when they are out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mwsPolicy, policyTableMarkdown, scraperPolicy } from '../dist/index.js';
+import { mwsPolicy, policyTableMarkdown, policyTimelineSvg, scraperPolicy } from '../dist/index.js';
 
 const readmePath = new URL('../README.md', import.meta.url);
 let readme = readFileSync(readmePath, 'utf8');
@@ -13,6 +13,7 @@ for (const policy of [mwsPolicy, scraperPolicy]) {
   const to = readme.indexOf(end);
   if (from === -1 || to === -1) throw new Error(`README.md lacks the ${start} ... ${end} markers`);
   readme = `${readme.slice(0, from + start.length)}\n${policyTableMarkdown(policy)}\n${readme.slice(to)}`;
+  writeFileSync(new URL(`./${policy.name}-timeline.svg`, import.meta.url), policyTimelineSvg(policy));
 }
 writeFileSync(readmePath, readme);
-console.log('README.md policy tables regenerated');
+console.log('README.md policy tables and docs/*-timeline.svg regenerated');

@@ -13,7 +13,7 @@ export { withRetry, retry } from './run/with-retry.js';
 export type { RetryOptions, RetryInfo } from './run/retry-options.js';
 export type { AttemptContext } from './run/attempt.js';
 export { systemClock, type Clock } from './run/clock.js';
-export { TestClock } from './run/test-clock.js';
+export { TestClock, type TestClockOptions } from './run/test-clock.js';
 export { RetryError, isRetryError, type AttemptRecord } from './errors/retry-error.js';
 export { PolicyError, isPolicyError } from './errors/policy-error.js';
 export { OptionsError, isOptionsError } from './errors/options-error.js';

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import { MinHeap } from './min-heap.js';
 
 /** A real macrotask hop, captured at import so fake-timer libraries cannot freeze it. */
 const realSetImmediate: (callback: () => void) => unknown = globalThis.setImmediate.bind(globalThis);
@@ -10,6 +11,18 @@ interface Sleeper {
   readonly wakeAt: number;
   readonly order: number;
   readonly resolve: () => void;
+  /** Set when its signal aborted: the heap drops it lazily when it surfaces. */
+  cancelled: boolean;
+}
+
+/** Options of {@link TestClock}. */
+export interface TestClockOptions {
+  /**
+   * Whether to record every requested sleep in {@link TestClock.sleeps}. Turn it off for long
+   * soak runs, where the list would grow without bound.
+   * @defaultValue true
+   */
+  readonly recordSleeps?: boolean;
 }
 
 /**
@@ -28,12 +41,18 @@ export class TestClock implements Clock {
   /** Every sleep requested so far, in ms, in the order requested (aborted ones included). */
   readonly sleeps: number[] = [];
   private current: number;
-  private readonly sleepers: Sleeper[] = [];
+  private readonly sleepers = new MinHeap<Sleeper>((a, b) => a.wakeAt < b.wakeAt || (a.wakeAt === b.wakeAt && a.order < b.order));
+  private live = 0;
   private order = 0;
+  private readonly recordSleeps: boolean;
 
-  /** @param startMs - the clock's initial reading @defaultValue 0 */
-  constructor(startMs = 0) {
+  /**
+   * @param startMs - the clock's initial reading @defaultValue 0
+   * @param options - whether to record sleeps
+   */
+  constructor(startMs = 0, options: TestClockOptions = {}) {
     this.current = startMs;
+    this.recordSleeps = options.recordSleeps ?? true;
   }
 
   /** The clock's reading. */
@@ -43,7 +62,7 @@ export class TestClock implements Clock {
 
   /** Registers a sleep that ends when the clock is advanced past it, or rejects on abort. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    this.sleeps.push(ms);
+    if (this.recordSleeps) this.sleeps.push(ms);
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
@@ -56,19 +75,22 @@ export class TestClock implements Clock {
           signal?.removeEventListener('abort', onAbort);
           resolve();
         },
+        cancelled: false,
       };
       const onAbort = (): void => {
-        this.remove(sleeper);
+        sleeper.cancelled = true;
+        this.live--;
         reject(signal!.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.sleepers.push(sleeper);
+      this.live++;
     });
   }
 
   /** Sleeps registered and not yet ended. */
   get pending(): number {
-    return this.sleepers.length;
+    return this.live;
   }
 
   /** The sum of all requested sleeps, in ms. */
@@ -84,18 +106,21 @@ export class TestClock implements Clock {
     const target = this.current + ms;
     await flush();
     for (let next = this.earliest(); next !== undefined && next.wakeAt <= target; next = this.earliest()) {
-      this.wake(next);
+      this.wakeAllAt(next.wakeAt);
       await flush();
     }
     this.current = Math.max(this.current, target);
   }
 
-  /** Jumps to the earliest pending sleep and ends it. Returns false when none is pending. */
+  /**
+   * Jumps to the earliest pending sleep and ends it, with every other sleep due at that same
+   * time. Returns false when none is pending.
+   */
   async next(): Promise<boolean> {
     await flush();
     const next = this.earliest();
     if (next === undefined) return false;
-    this.wake(next);
+    this.wakeAllAt(next.wakeAt);
     await flush();
     return true;
   }
@@ -137,8 +162,9 @@ export class TestClock implements Clock {
     while (!settled) {
       await flush();
       if (settled) break;
-      if (this.sleepers.length > 0) {
-        this.wake(this.earliest()!);
+      const next = this.earliest();
+      if (next !== undefined) {
+        this.wakeAllAt(next.wakeAt);
         idleHops = 0;
       } else if (++idleHops > MAX_IDLE_HOPS) {
         throw new Error('TestClock.run: the promise neither settled nor started a sleep (is it waiting on something else?)');
@@ -147,24 +173,24 @@ export class TestClock implements Clock {
     return done;
   }
 
+  /** The earliest live sleeper, dropping cancelled ones on the way. */
   private earliest(): Sleeper | undefined {
-    let best: Sleeper | undefined;
-    for (const sleeper of this.sleepers) {
-      if (best === undefined || sleeper.wakeAt < best.wakeAt || (sleeper.wakeAt === best.wakeAt && sleeper.order < best.order))
-        best = sleeper;
+    let top = this.sleepers.peek();
+    while (top !== undefined && top.cancelled) {
+      this.sleepers.pop();
+      top = this.sleepers.peek();
     }
-    return best;
+    return top;
   }
 
-  private wake(sleeper: Sleeper): void {
-    this.remove(sleeper);
-    this.current = Math.max(this.current, sleeper.wakeAt);
-    sleeper.resolve();
-  }
-
-  private remove(sleeper: Sleeper): void {
-    const index = this.sleepers.indexOf(sleeper);
-    if (index !== -1) this.sleepers.splice(index, 1);
+  /** Moves the clock to `wakeAt` and ends every live sleep due then, in the order they were made. */
+  private wakeAllAt(wakeAt: number): void {
+    this.current = Math.max(this.current, wakeAt);
+    for (let next = this.earliest(); next !== undefined && next.wakeAt <= wakeAt; next = this.earliest()) {
+      this.sleepers.pop();
+      this.live--;
+      next.resolve();
+    }
   }
 }
 

@@ -192,7 +192,9 @@ function forEachValue(value: unknown, field: string, fail: Fail, check: (item: u
 
 function rejectUnknownFields(record: Record<string, unknown>, allowed: ReadonlySet<string>, prefix: string, fail: Fail): void {
   for (const key of Object.keys(record)) {
-    if (!allowed.has(key)) fail(`${prefix}${key}`, record[key], `is not a known field (known: ${[...allowed].join(', ')})`);
+    // An odd key ("", "a b") is quoted so the field path still names it visibly.
+    const name = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
+    if (!allowed.has(key)) fail(`${prefix}${name}`, record[key], `is not a known field (known: ${[...allowed].join(', ')})`);
   }
 }
 

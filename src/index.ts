@@ -24,3 +24,7 @@ export { plan, type Plan, type PlanStep, type PlanOptions } from './plan/plan.js
 export { channels, type AttemptEvent, type RetryEvent, type GiveUpEvent } from './run/diagnostics.js';
 export { scaledClock } from './run/scaled-clock.js';
 export { policyTimelineSvg } from './explain/timeline-svg.js';
+export { retryBudget, type RetryBudget, type RetryBudgetOptions } from './budget/retry-budget.js';
+export type { BudgetDesign, GrpcBudgetDesign, AwsQuotaDesign, ResolvedDesign } from './budget/budget-design.js';
+export type { BudgetStore } from './budget/budget-store.js';
+export { MemoryBudgetStore } from './budget/memory-store.js';

@@ -16,6 +16,8 @@ export interface ExplainedRule {
   readonly jitter: string;
   /** The attempt limit in words, or '' for rows that stop. */
   readonly limit: string;
+  /** Whether a retry on a server hint makes every call sharing a budget wait (a throttling row). */
+  readonly coolDown: boolean;
   /** The row's note. */
   readonly note: string;
 }
@@ -44,6 +46,7 @@ export function explainPolicy(policy: Policy): ExplainedRule[] {
       schedule: rule.retry ? describeSchedule(rule.schedule) : '',
       jitter: rule.retry && rule.jitter !== 'none' ? describeJitter(rule.jitter) : '',
       limit: rule.retry ? `${attempts} attempts` : '',
+      coolDown: rule.coolDown,
       note: rule.note,
     };
   });
@@ -63,10 +66,10 @@ export function policyTableMarkdown(policy: Policy): string {
   const lines = [
     `**\`${policy.name}\`**: at most ${policy.maxAttempts} attempts; a single wait above ${formatMs(policy.maxDelayMs)} stops the call. First matching row wins.`,
     '',
-    '| Rule | Matches | Retry? | Schedule | Jitter | Limit | Note |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| Rule | Matches | Retry? | Schedule | Jitter | Limit | Shared cool-down | Note |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...explainPolicy(policy).map((row) =>
-      `| \`${row.rule}\` | ${cell(row.matches)} | ${row.retry ? 'yes' : 'no'} | ${cell(row.schedule)} | ${cell(row.jitter)} | ${row.limit} | ${cell(row.note)} |`,
+      `| \`${row.rule}\` | ${cell(row.matches)} | ${row.retry ? 'yes' : 'no'} | ${cell(row.schedule)} | ${cell(row.jitter)} | ${row.limit} | ${row.coolDown ? 'yes' : ''} | ${cell(row.note)} |`,
     ),
   ];
   return lines.join('\n');

@@ -59,7 +59,7 @@ export const scraperPolicy: Policy = definePolicy({
       note: '408: Yes - retry up to 3 times with 2s backoff (+ up to 1 s jitter).',
     },
     { id: 'blocked_by_amazon', match: { code: 'blocked_by_amazon' }, retry: true, schedule: SIXTY_SECONDS_OR_MORE, note: '422: Yes, but with a 60s+ delay.' },
-    { id: 'rate_limited', match: { code: 'rate_limited' }, retry: true, note: '429: Yes - respect Retry-After (else the canonical backoff).' },
+    { id: 'rate_limited', match: { code: 'rate_limited' }, retry: true, coolDown: true, note: '429: Yes - respect Retry-After (else the canonical backoff).' },
     {
       id: 'internal_error',
       match: { code: 'internal_error' },
@@ -72,7 +72,7 @@ export const scraperPolicy: Policy = definePolicy({
     { id: 'extraction_failed', match: { code: 'extraction_failed' }, retry: true, note: '502: Yes, typically works on retry (canonical backoff).' },
     { id: 'asin_mismatch', match: { code: 'asin_mismatch' }, retry: false, note: "502: No - the source ASIN is what's stale." },
     { id: 'generic_gallery_page', match: { code: 'generic_gallery_page' }, retry: false, note: '502: No - remove the ASIN from your set.' },
-    { id: 'capacity', match: { code: 'capacity' }, retry: true, note: '503: Yes, after Retry-After (else the canonical backoff).' },
+    { id: 'capacity', match: { code: 'capacity' }, retry: true, coolDown: true, note: '503: Yes, after Retry-After (else the canonical backoff).' },
     {
       id: 'permanent-status',
       match: { status: [400, 401, 402, 403, 404, 501] },
@@ -88,7 +88,7 @@ export const scraperPolicy: Policy = definePolicy({
       note: 'Judgement: a 408 without a known code is treated like upstream_timeout.',
     },
     { id: 'blocked-status', match: { status: 422 }, retry: true, schedule: SIXTY_SECONDS_OR_MORE, note: 'Judgement: a 422 without a known code is treated like blocked_by_amazon.' },
-    { id: 'rate-limit-status', match: { status: 429 }, retry: true, note: 'Judgement: a 429 without a known code is treated like rate_limited.' },
+    { id: 'rate-limit-status', match: { status: 429 }, retry: true, coolDown: true, note: 'Judgement: a 429 without a known code is treated like rate_limited.' },
     { id: 'server-error', match: { status: '5xx' }, retry: true, note: 'Unknown 5xx: the canonical loop.' },
     { id: 'network', match: { kind: ['network', 'timeout'] }, retry: true, note: 'No answer (connection reset/refused, DNS, timeout): the canonical loop.' },
     { id: 'client-error', match: { status: '4xx' }, retry: false, note: 'Other 4xx: not retried.' },

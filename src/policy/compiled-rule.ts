@@ -22,4 +22,6 @@ export interface CompiledRule {
   readonly maxRetries: number | undefined;
   /** The human reason for the row ('' when none was given). */
   readonly note: string;
+  /** Whether a retry on a server hint sets the shared cool-down of a {@link RetryBudget}. */
+  readonly coolDown: boolean;
 }

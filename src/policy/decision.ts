@@ -9,13 +9,16 @@ import type { CompiledRule } from './compiled-rule.js';
  * - `deadline`: the next wait would cross `maxElapsedMs`.
  * - `retry-after-too-long`: the server's hint or the schedule asks for more than `maxDelayMs`.
  * - `quota-exhausted`: the quota resets later than `maxDelayMs` from now.
+ * - `budget-exhausted`: the policy would retry, but the shared {@link RetryBudget} refused
+ *   (decided by the scheduler, never by `decide`).
  */
 export type StopReason =
   | 'not-retryable'
   | 'attempts-exhausted'
   | 'deadline'
   | 'retry-after-too-long'
-  | 'quota-exhausted';
+  | 'quota-exhausted'
+  | 'budget-exhausted';
 
 /** Every {@link StopReason}. */
 export const STOP_REASONS: readonly StopReason[] = [
@@ -24,6 +27,7 @@ export const STOP_REASONS: readonly StopReason[] = [
   'deadline',
   'retry-after-too-long',
   'quota-exhausted',
+  'budget-exhausted',
 ];
 
 /** Where a retry's delay came from. */

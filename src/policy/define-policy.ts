@@ -79,6 +79,7 @@ export function definePolicy(spec: PolicySpec): Policy {
         jitter: rule.jitter ?? defaultJitter,
         maxRetries: rule.maxRetries,
         note: rule.note ?? '',
+        coolDown: rule.coolDown ?? false,
       }),
     ),
   );

@@ -57,6 +57,12 @@ export interface RuleSpec {
   readonly maxRetries?: number;
   /** The human reason for the row, shown in docs and in `explain`. */
   readonly note?: string;
+  /**
+   * A throttling row: when it retries on a server hint (Retry-After, quota reset) and the call
+   * has a {@link RetryBudget}, every call sharing the budget waits until the hint expires.
+   * @defaultValue false
+   */
+  readonly coolDown?: boolean;
 }
 
 /**

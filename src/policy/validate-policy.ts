@@ -7,7 +7,7 @@ import type { PolicySpec, RuleMatch, RuleSpec, StatusClass } from './policy-spec
 const STATUS_CLASSES: readonly string[] = ['1xx', '2xx', '3xx', '4xx', '5xx'];
 const JITTER_NAMES: readonly string[] = ['none', 'full', 'equal', 'decorrelated'];
 const POLICY_FIELDS = new Set(['name', 'rules', 'maxAttempts', 'maxDelayMs', 'schedule', 'jitter', 'description']);
-const RULE_FIELDS = new Set(['id', 'match', 'retry', 'schedule', 'jitter', 'maxRetries', 'note']);
+const RULE_FIELDS = new Set(['id', 'match', 'retry', 'schedule', 'jitter', 'maxRetries', 'note', 'coolDown']);
 const MATCH_FIELDS = new Set(['code', 'status', 'kind']);
 /** A sanity bound: a table asking for more attempts than this is a typo, not a policy. */
 const MAX_ATTEMPTS_LIMIT = 1000;
@@ -77,6 +77,7 @@ function validateRule(rule: Record<string, unknown>, maxDelayMs: number, fail: F
     fail('id', rule['id'], 'must be a non-empty string');
   if (typeof rule['retry'] !== 'boolean') fail('retry', rule['retry'], 'must be true or false');
   if (rule['note'] !== undefined && typeof rule['note'] !== 'string') fail('note', rule['note'], 'must be a string');
+  if (rule['coolDown'] !== undefined && typeof rule['coolDown'] !== 'boolean') fail('coolDown', rule['coolDown'], 'must be true or false');
   if (rule['maxRetries'] !== undefined && !isIntegerIn(rule['maxRetries'], 0, MAX_ATTEMPTS_LIMIT))
     fail('maxRetries', rule['maxRetries'], `must be an integer from 0 to ${MAX_ATTEMPTS_LIMIT}`);
   if (rule['schedule'] !== undefined) validateSchedule(rule['schedule'], 'schedule', maxDelayMs, fail, 0);

@@ -6,6 +6,7 @@ import type { StopReason } from '../policy/decision.js';
 import type { Policy } from '../policy/define-policy.js';
 import { FIRST_ATTEMPT, runAbortableAttempt, runUnabortableAttempt, type AttemptOutcome } from './attempt.js';
 import { systemClock, type Clock } from './clock.js';
+import { MAX_TIMER_DELAY_MS } from '../failure/retry-after.js';
 import { channels, type AttemptEvent, type GiveUpEvent, type RetryEvent } from './diagnostics.js';
 import { callHook } from './hooks.js';
 import type { RetryOptions } from './retry-options.js';
@@ -31,7 +32,7 @@ export function execute<R>(
   thisArg: unknown,
   args: readonly unknown[] | undefined,
 ): Promise<Awaited<R>> {
-  if (options.signal !== undefined || options.attemptTimeoutMs !== undefined || options.maxElapsedMs !== undefined) {
+  if (options.signal !== undefined || options.attemptTimeoutMs !== undefined || options.maxElapsedMs !== undefined || options.budget !== undefined) {
     return failurePath(policy, options, fn, thisArg, args, undefined);
   }
   let pending: R;
@@ -70,8 +71,10 @@ async function failurePath<R>(
   const run = new FailurePath(policy, options, outcome === undefined);
   for (let attempt = 1; ; attempt++) {
     // Times are kept as offsets from the call's start: small integers, not boxed doubles.
-    const startedAt = attempt === 1 ? 0 : run.sinceStart();
+    let startedAt = 0;
     if (outcome === undefined) {
+      await run.waitForCoolDown();
+      startedAt = run.sinceStart();
       outcome =
         signal === undefined && attemptTimeoutMs === undefined
           ? await runUnabortableAttempt(fn, thisArg, args, attempt)
@@ -80,6 +83,7 @@ async function failurePath<R>(
     const endedAt = run.sinceStart();
     signal?.throwIfAborted();
     if (outcome.ok && !isFailedResponse(outcome.value)) {
+      run.recordSuccess();
       if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt, ok: true } satisfies AttemptEvent);
       return outcome.value as Awaited<R>;
     }
@@ -98,6 +102,8 @@ class FailurePath {
   /** The newest journal entry; entries link to the previous one, so no array is kept. */
   private newest: JournalEntry | undefined;
   private previousDelayMs: number | undefined;
+  /** What the budget took for the last retry, refunded by a success (AWS quota). */
+  private lastTaken = 0;
 
   constructor(
     private readonly policy: Policy,
@@ -107,6 +113,19 @@ class FailurePath {
   ) {
     this.clock = options.clock ?? systemClock;
     this.startedAt = this.clock.now();
+  }
+
+  /** Waits out a cool-down set through the budget by any call sharing it. */
+  async waitForCoolDown(): Promise<void> {
+    const { budget, signal } = this.options;
+    if (budget === undefined) return;
+    const waitMs = (await budget.coolDownUntil()) - this.clock.now();
+    if (waitMs > 0) await sleepUnlessAborted(this.clock, Math.min(waitMs, MAX_TIMER_DELAY_MS), signal);
+  }
+
+  /** Credits the budget for a success; a store that fails is the store's to report, not the call's. */
+  recordSuccess(): void {
+    this.options.budget?.recordSuccess(this.lastTaken).catch(() => undefined);
   }
 
   /** Milliseconds since the call started, by its clock. */
@@ -128,31 +147,37 @@ class FailurePath {
     const random = (options.random ?? Math.random)();
     const decision = policy.decide(failure, { attempt, elapsedMs, maxElapsedMs: options.maxElapsedMs, random, previousDelayMs: this.previousDelayMs });
     if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt, ok: false, failure } satisfies AttemptEvent);
+    // The policy's verdict, then the budget's: a retry it refuses stops the call.
+    let stop: { reason: StopReason; resetsAt?: number; refusedDelayMs?: number } | undefined =
+      decision.action === 'stop' ? { reason: decision.reason, resetsAt: decision.resetsAt, refusedDelayMs: decision.refusedDelayMs } : undefined;
+    if (decision.action === 'retry' && options.budget !== undefined) {
+      const grant = await options.budget.requestRetry(failure);
+      if (grant.allowed) this.lastTaken = grant.taken;
+      else stop = { reason: 'budget-exhausted' };
+    }
     const timed = attempt > 1 || this.firstTimed;
     this.newest = {
       failure,
       // The decision's parts, not the decision: a retry decision is a fresh object per attempt.
       rule: decision.rule?.id,
-      delayMs: decision.action === 'retry' ? decision.delayMs : undefined,
-      reason: decision.action === 'stop' ? decision.reason : undefined,
+      delayMs: stop === undefined && decision.action === 'retry' ? decision.delayMs : undefined,
+      reason: stop?.reason,
       startedAt,
       durationMs: timed ? endedAt - startedAt : undefined,
       previous: this.newest,
     };
 
-    if (decision.action === 'stop') {
-      const error = new RetryError({
-        reason: decision.reason,
-        policy: policy.name,
-        failure,
-        attempts: this.records(),
-        cause: failed,
-        resetsAt: decision.resetsAt,
-        refusedDelayMs: decision.refusedDelayMs,
-      });
+    if (stop !== undefined || decision.action !== 'retry') {
+      const { reason, resetsAt, refusedDelayMs } = stop ?? { reason: 'not-retryable' as const };
+      const error = new RetryError({ reason, policy: policy.name, failure, attempts: this.records(), cause: failed, resetsAt, refusedDelayMs });
       callHook('onGiveUp', options.onGiveUp, error);
       if (channels.giveup.hasSubscribers) channels.giveup.publish({ policy: policy.name, error } satisfies GiveUpEvent);
       throw error;
+    }
+    if (decision.rule.coolDown && options.budget !== undefined && decision.source !== 'schedule') {
+      // Every call sharing the budget waits out the server's hint, not only this one.
+      const hintMs = decision.source === 'retry-after' ? failure.retryAfterMs : failure.quota?.resetsInMs;
+      if (hintMs !== undefined) await options.budget.coolDown(this.clock.now() + hintMs);
     }
     callHook('onRetry', options.onRetry, { attempt, delayMs: decision.delayMs, failure, decision, error: failed, elapsedMs });
     if (channels.retry.hasSubscribers) {

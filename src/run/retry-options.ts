@@ -3,6 +3,7 @@ import { OptionsError } from '../errors/options-error.js';
 import type { RetryError } from '../errors/retry-error.js';
 import type { RetryDecision } from '../policy/decision.js';
 import type { Clock } from './clock.js';
+import type { RetryBudget } from '../budget/retry-budget.js';
 
 /** What {@link RetryOptions.onRetry} is told before each wait. */
 export interface RetryInfo {
@@ -53,6 +54,12 @@ export interface RetryOptions {
   readonly onRetry?: (info: RetryInfo) => void;
   /** Called once when the policy stops, with the error the call rejects with. Exceptions as for `onRetry`. */
   readonly onGiveUp?: (error: RetryError) => void;
+  /**
+   * A retry budget shared with other calls (and, with a Redis store, other processes): retries
+   * it refuses stop the call with `budget-exhausted`, and throttling answers make every call
+   * sharing it wait. Calls with a budget skip the first-attempt fast path.
+   */
+  readonly budget?: RetryBudget;
 }
 
 /**
@@ -62,7 +69,8 @@ export interface RetryOptions {
 export function validateRetryOptions(options: RetryOptions | undefined): RetryOptions {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object') throw new OptionsError('options', options, 'must be an object');
-  const { clock, random, signal, maxElapsedMs, attemptTimeoutMs, onRetry, onGiveUp } = options;
+  const { clock, random, signal, maxElapsedMs, attemptTimeoutMs, onRetry, onGiveUp, budget } = options;
+  if (budget !== undefined && typeof budget?.requestRetry !== 'function') throw new OptionsError('budget', budget, 'must be a RetryBudget from retryBudget()');
   if (clock !== undefined && (typeof clock?.now !== 'function' || typeof clock?.sleep !== 'function'))
     throw new OptionsError('clock', clock, 'must have now() and sleep(ms, signal) methods');
   if (random !== undefined && typeof random !== 'function') throw new OptionsError('random', random, 'must be a function returning a number in [0, 1)');

@@ -28,3 +28,4 @@ export { retryBudget, type RetryBudget, type RetryBudgetOptions } from './budget
 export type { BudgetDesign, GrpcBudgetDesign, AwsQuotaDesign, ResolvedDesign } from './budget/budget-design.js';
 export type { BudgetStore } from './budget/budget-store.js';
 export { MemoryBudgetStore } from './budget/memory-store.js';
+export { RedisBudgetStore, budgetFallbackChannel, type RedisLike, type RedisBudgetStoreOptions } from './budget/redis-store.js';

@@ -30,6 +30,11 @@ export function spendForRetry(design: ResolvedDesign, level: number, cost: numbe
  * bucket on any success: a bug this function must never repeat.)
  */
 export function creditSuccess(design: ResolvedDesign, level: number, taken: number): number {
-  if (design.type === 'grpc') return Math.min(design.maxMilliTokens, level + design.milliTokenRatio);
-  return Math.min(design.capacity, level + (taken > 0 ? taken : design.noRetryIncrement));
+  return Math.min(fullLevel(design), level + creditAmount(design, taken));
+}
+
+/** What a success gives back before the cap: gRPC's ratio, or the AWS refund. */
+export function creditAmount(design: ResolvedDesign, taken: number): number {
+  if (design.type === 'grpc') return design.milliTokenRatio;
+  return taken > 0 ? taken : design.noRetryIncrement;
 }

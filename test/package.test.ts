@@ -10,7 +10,7 @@ const root = new URL('..', import.meta.url).pathname;
 
 beforeAll(() => {
   // CI builds before testing; a fresh clone running `npm test` directly builds here.
-  if (!existsSync(`${root}dist/index.cjs`) || !existsSync(`${root}dist/index.js`) || !existsSync(`${root}dist/cli.js`)) {
+  if (!existsSync(`${root}dist/index.cjs`) || !existsSync(`${root}dist/index.js`) || !existsSync(`${root}dist/cli.js`) || !existsSync(`${root}dist/bullmq.js`)) {
     execFileSync('npx', ['tsup', '--silent'], { cwd: root, stdio: 'inherit' });
   }
 }, 60_000);
@@ -33,6 +33,11 @@ describe('the built package', () => {
 
   it('requires by name from CommonJS', () => {
     expect(run(['--input-type=commonjs', '-e', `const m = require('retry-table'); ${probe}`])).toEqual({ missing: [], delay: 30_000, error: 'RetryError' });
+  });
+
+  it('exports the BullMQ adapter as retry-table/bullmq, from ESM and CommonJS', () => {
+    expect(run(['--input-type=module', '-e', "const m = await import('retry-table/bullmq'); console.log(JSON.stringify(typeof m.bullmqRetry))"])).toBe('function');
+    expect(run(['--input-type=commonjs', '-e', "console.log(JSON.stringify(typeof require('retry-table/bullmq').bullmqRetry))"])).toBe('function');
   });
 
   it('keeps internals private: deep imports are not exported', () => {

@@ -66,7 +66,8 @@ function niceCeiling(value: number): number {
 }
 
 function formatTick(value: number): string {
-  return value >= 1000 ? `${value / 1000}k` : String(Math.round(value));
+  if (value >= 1000) return `${value / 1000}k`;
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
 
 function escape(text: string): string {

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryBudgetStore, RedisBudgetStore, retryBudget, type Failure } from '../../src/index.js';
-import { redisAvailable, startRedis, type RedisServer } from '../support/redis.js';
+import { redisAvailable, useRedis } from '../support/redis.js';
 
 const WORKER = fileURLToPath(new URL('./budget-worker.ts', import.meta.url));
 const throttled: Failure = { kind: 'http', status: 503 };
@@ -31,20 +31,11 @@ function worker(args: string[], onLine?: (line: Record<string, unknown>) => void
 }
 
 describe.skipIf(!redisAvailable)('RedisBudgetStore against a real redis-server', () => {
-  let server: RedisServer;
-  let redis: Redis;
-  beforeAll(async () => {
-    server = await startRedis();
-    redis = new Redis(server.url);
-  }, 20_000);
-  afterAll(async () => {
-    redis?.disconnect();
-    await server?.stop();
-  });
+  const server = useRedis();
 
   it('gives the same answers as the in-memory store for any sequence of operations (the gRPC golden vector included)', async () => {
     const key = `same-${Date.now()}`;
-    const remote = retryBudget({ type: 'grpc', maxTokens: 4, tokenRatio: 1.6 }, { store: new RedisBudgetStore(redis), key });
+    const remote = retryBudget({ type: 'grpc', maxTokens: 4, tokenRatio: 1.6 }, { store: new RedisBudgetStore(server.client), key });
     const local = retryBudget({ type: 'grpc', maxTokens: 4, tokenRatio: 1.6 }, { store: new MemoryBudgetStore(), key });
     const ops = 'FSFFFFFSSFFSFSF'.split('');
     for (const op of ops) {

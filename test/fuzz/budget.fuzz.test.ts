@@ -1,8 +1,7 @@
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryBudgetStore, RedisBudgetStore, retryBudget, type BudgetDesign, type Failure } from '../../src/index.js';
-import { redisAvailable, startRedis, type RedisServer } from '../support/redis.js';
+import { redisAvailable, useRedis } from '../support/redis.js';
 import { FUZZ_RUNS, FUZZ_SEED, FUZZ_TIMEOUT_MS, fuzzParameters, label } from './fuzz-settings.js';
 
 const design: fc.Arbitrary<BudgetDesign> = fc.oneof(
@@ -61,16 +60,7 @@ describe('fuzz: retry budgets keep their buckets whole', () => {
 });
 
 describe.skipIf(!redisAvailable)('fuzz: the Redis store answers exactly as the in-memory store', () => {
-  let server: RedisServer;
-  let redis: Redis;
-  beforeAll(async () => {
-    server = await startRedis();
-    redis = new Redis(server.url);
-  }, 20_000);
-  afterAll(async () => {
-    redis?.disconnect();
-    await server?.stop();
-  });
+  const redis = useRedis();
 
   // Each case is a few dozen Redis round trips: a tenth of the cases, at most 5,000.
   const runs = Math.min(5000, Math.max(50, Math.floor(FUZZ_RUNS / 10)));
@@ -78,7 +68,7 @@ describe.skipIf(!redisAvailable)('fuzz: the Redis store answers exactly as the i
     let n = 0;
     await fc.assert(
       fc.asyncProperty(design, fc.array(op, { maxLength: 25 }), async (d, ops) => {
-        const store = new RedisBudgetStore(redis, { prefix: `fuzz-${Date.now()}-${n++}:`, timeoutMs: 5000 });
+        const store = new RedisBudgetStore(redis.client, { prefix: `fuzz-${Date.now()}-${n++}:`, timeoutMs: 5000 });
         expect(await checkSequence(d, ops, store as unknown as MemoryBudgetStore)).toEqual(await checkSequence(d, ops));
       }),
       { numRuns: runs, seed: FUZZ_SEED },

@@ -107,7 +107,7 @@ async function runCalls(first: number, count: number, onHalfway?: () => void): P
 
 // A warm-up round first, so code caches, the clock's heap and the lanes reach their steady size
 // before the heap is measured: what must stay flat is what the calls themselves leave behind.
-const WARMUP = Math.min(Math.floor(TOTAL / 10), 50_000);
+const WARMUP = Math.min(Math.max(Math.floor(TOTAL / 5), 10_000), 50_000, Math.floor(TOTAL / 2));
 await runCalls(0, WARMUP);
 const handlesBefore = process.getActiveResourcesInfo().length;
 const heapStart = heapAfterGc();
@@ -126,7 +126,8 @@ const heapChange = (heapEnd - heapStart) / heapStart;
 const checks = {
   'every call settled exactly once': neverSettled === 0 && settledTwice === 0,
   'no unhandled rejection': unhandled === 0,
-  'heap after gc flat within 5% (after warm-up vs end)': Math.abs(heapChange) <= 0.05,
+  // A shrinking heap is no leak (V8 flushes unused bytecode over time); growth is what must stay under 5%.
+  'heap after gc grows less than 5% (after warm-up vs end)': heapChange <= 0.05,
   'active handles back to baseline': handlesAfter <= handlesBefore,
   'no sleep left on the clock': clock.pending === 0,
 };

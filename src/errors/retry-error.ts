@@ -14,7 +14,7 @@ export interface AttemptRecord extends Failure {
   readonly attempt: number;
   /**
    * When the attempt started, by the clock in use (epoch ms with the default clock). For a first
-   * attempt run on the fast path (no `signal`, `attemptTimeoutMs` or `maxElapsedMs`), when its
+   * attempt run on the fast path (no `signal`, `attemptTimeoutMs`, `maxElapsedMs` or `budget`), when its
    * failure was seen: the success path does not read the clock.
    */
   readonly startedAt: number;

@@ -20,8 +20,8 @@ import { sleepUnlessAborted } from './sleep.js';
  * when `args` is undefined, with the attempt's context (retry). Taking `fn`, `thisArg` and
  * `args` apart, rather than a closure made per call, keeps the success path lean.
  *
- * Most calls succeed and the wrapper sits on every one of them, so a call that cannot be aborted
- * and has no deadline runs its first attempt on a fast path: no AbortController, no journal, and
+ * Most calls succeed and the wrapper sits on every one of them, so a call without a signal, an
+ * attempt timeout, a deadline or a budget runs its first attempt on a fast path: no AbortController, no journal, and
  * no clock reading (a clock read costs more than the rest of the path on these machines). The
  * journal's first record then has no `durationMs`, and its `startedAt` is when the failure was seen.
  */

@@ -10,6 +10,7 @@ import { creditAmount, fullLevel } from './token-math.js';
  * Typed structurally so retry-table does not depend on a Redis client; ioredis is the one tested.
  */
 export interface RedisLike {
+  /** Runs a Lua script with `numKeys` keys followed by its arguments (Redis EVAL). */
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
 

@@ -102,8 +102,8 @@ function explain(policyName: string | undefined, json: boolean, io: CliIo): void
   io.out(`${policy.name}: at most ${policy.maxAttempts} attempts; a single wait above ${formatMs(policy.maxDelayMs)} stops the call. First matching row wins.\n`);
   io.out(
     formatTable(
-      ['rule', 'matches', 'retry?', 'schedule', 'jitter', 'limit', 'note'],
-      rows.map((r) => [r.rule, r.matches, r.retry ? 'yes' : 'no', r.schedule, r.jitter, r.limit, r.note]),
+      ['rule', 'matches', 'retry?', 'schedule', 'jitter', 'limit', 'cool-down', 'note'],
+      rows.map((r) => [r.rule, r.matches, r.retry ? 'yes' : 'no', r.schedule, r.jitter, r.limit, r.coolDown ? 'shared' : '', r.note]),
     ),
   );
 }

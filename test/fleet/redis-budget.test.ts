@@ -69,8 +69,9 @@ describe.skipIf(!redisAvailable)('RedisBudgetStore against a real redis-server',
     const key = `cool-${Date.now()}`;
     let until = 0;
     let follower: Promise<Record<string, unknown>> | undefined;
-    // When the throttled worker reports its cool-down (2 s, from Retry-After: 2), start another.
-    const throttler = worker(['throttle', server.url, key, '2'], (line) => {
+    // When the throttled worker reports its cool-down (4 s, from Retry-After: 4), start another:
+    // a new process takes a second or so to start, well inside the cool-down.
+    const throttler = worker(['throttle', server.url, key, '4'], (line) => {
       if (line['event'] !== 'cool-down-set') return;
       until = line['coolDownUntil'] as number;
       follower = worker(['follow', server.url, key]);

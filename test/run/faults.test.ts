@@ -7,12 +7,13 @@ import { definePolicy, isRetryError, retry, TestClock, withRetry, type Clock } f
  * Faults at every point of a call: aborts, attempts that misbehave, clocks that lie. Each test
  * checks the call settles exactly once and leaves no timer and no abort listener behind.
  */
+/** 100 ms waits: long enough that a loaded machine still aborts inside them, short enough to be quick. */
 const quick = definePolicy({
   name: 'quick',
   maxAttempts: 4,
   rules: [
-    { match: { kind: ['network', 'timeout'] }, retry: true, schedule: { type: 'constant', delayMs: 5 } },
-    { match: { status: 503 }, retry: true, schedule: { type: 'constant', delayMs: 5 } },
+    { match: { kind: ['network', 'timeout'] }, retry: true, schedule: { type: 'constant', delayMs: 100 } },
+    { match: { status: 503 }, retry: true, schedule: { type: 'constant', delayMs: 100 } },
     { match: {}, retry: false },
   ],
 });
@@ -69,14 +70,15 @@ describe('abort at every point (real timers)', () => {
       const state = settlements(call);
       await tick(1);
       if (point === 'during the backoff sleep') {
-        release.shift()?.(); // attempt 1 fails: the call now sleeps 5 ms
-        await tick(1);
+        release.shift()?.(); // attempt 1 fails: the call now sleeps 100 ms
+        await tick(10);
       }
-      if (point === 'during a later attempt') await tick(15); // attempt 1 failed, 5 ms sleep, attempt 2 running
+      // Attempt 1 failed at once; after its 100 ms sleep, attempt 2 is running.
+      if (point === 'during a later attempt') await vi.waitFor(() => expect(calls).toBe(2), { timeout: 5000 });
       if (point !== 'before the first call') controller.abort(reason);
       await tick(20);
       const callsAtAbort = calls;
-      await tick(20);
+      await tick(150); // longer than a backoff: a retry that should not happen would have started
       expect(state.count).toBe(1);
       if (point === 'after it settled') expect(state.value).toBe('done');
       else expect(state.error).toBe(reason);
@@ -99,7 +101,7 @@ describe('attempts that misbehave', () => {
     const state = settlements(
       withRetry(quick, { attemptTimeoutMs: 10, signal: controller.signal })(() => new Promise<string>((resolve) => resolvers.push(resolve)))(),
     );
-    await vi.waitFor(() => expect(state.count).toBe(1), { timeout: 2000 });
+    await vi.waitFor(() => expect(state.count).toBe(1), { timeout: 5000 });
     for (const resolve of resolvers) resolve('too late');
     await tick(10);
     expect(state.count).toBe(1);
@@ -112,7 +114,7 @@ describe('attempts that misbehave', () => {
     const unhandledBefore = unhandled;
     const rejecters: ((e: Error) => void)[] = [];
     const state = settlements(withRetry(quick, { attemptTimeoutMs: 5 })(() => new Promise((_r, reject) => rejecters.push(reject)))());
-    await vi.waitFor(() => expect(state.count).toBe(1), { timeout: 2000 });
+    await vi.waitFor(() => expect(state.count).toBe(1), { timeout: 5000 });
     for (const reject of rejecters) reject(new Error('late'));
     await tick(10);
     expect(unhandled).toBe(unhandledBefore);

@@ -93,6 +93,11 @@ export function runAbortableAttempt(
     const onAttemptAbort = (): void => end({ ok: false, error: controller.signal.reason });
 
     controller.signal.addEventListener('abort', onAttemptAbort, { once: true });
+    if (callerSignal?.aborted) {
+      // 'abort' fires once: a signal aborted before now would never reach the listener.
+      controller.abort(callerSignal.reason);
+      return;
+    }
     callerSignal?.addEventListener('abort', forwardAbort, { once: true });
     if (timer !== undefined) {
       clock.sleep(timeoutMs!, timer.signal).then(

@@ -202,3 +202,19 @@ describe('a clock that lies', () => {
     );
   });
 });
+
+describe('an abort while a failure is being handled', () => {
+  it('starts no further attempt, even when the next wait is 0 ms', async () => {
+    const controller = new AbortController();
+    const zero = definePolicy({ name: 'zero', maxAttempts: 5, rules: [{ match: {}, retry: true, schedule: { type: 'constant', delayMs: 0 } }] });
+    let calls = 0;
+    // The abort lands while the first failure is being handled (in onRetry, before the 0 ms retry).
+    const call = retry(zero, () => {
+      calls++;
+      return Promise.reject(throttled());
+    }, { signal: controller.signal, onRetry: () => controller.abort(new Error('stop now')) });
+    await expect(call).rejects.toThrow('stop now');
+    expect(calls).toBe(1);
+    expect(listeners(controller.signal)).toBe(0);
+  });
+});

@@ -16,7 +16,16 @@ export interface NormalizeOptions {
   readonly now?: number;
   /** Abandons reading a response body when aborted. */
   readonly signal?: AbortSignal;
+  /**
+   * How long reading an error body may take: a server that sends its headers and then stalls
+   * must not hang the failure path. What arrived by then is parsed.
+   * @defaultValue 2000
+   */
+  readonly bodyTimeoutMs?: number;
 }
+
+/** The default of {@link NormalizeOptions.bodyTimeoutMs}. */
+const BODY_TIMEOUT_MS = 2000;
 
 /** How deep the normalizer follows `cause` and `AggregateError.errors`; chains can be cyclic. */
 const MAX_CHAIN_NODES = 32;
@@ -43,7 +52,7 @@ export async function normalizeFailure(value: unknown, options: NormalizeOptions
   try {
     const found = classify(value, now);
     if (found.response === undefined) return found.failure;
-    const text = await readBodyPrefix(found.response, options.signal);
+    const text = await readBodyPrefix(found.response, options.signal, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
     return text === '' ? found.failure : withBody(found.failure, parseErrorText(text));
   } catch {
     return { kind: 'unknown' };
@@ -240,7 +249,7 @@ function enqueue(queue: object[], child: unknown): void {
  * Reads at most {@link MAX_BODY_CHARS} bytes of a clone of the body, so the caller can still read
  * the original. Only text-like bodies are read; a consumed body or a failing stream yields ''.
  */
-async function readBodyPrefix(response: ResponseLike, signal: AbortSignal | undefined): Promise<string> {
+async function readBodyPrefix(response: ResponseLike, signal: AbortSignal | undefined, timeoutMs: number): Promise<string> {
   const contentType = readHeader(response.headers, 'content-type');
   if (contentType !== undefined && !/json|xml|text/i.test(contentType)) return '';
   let body: ReadableStream<Uint8Array> | null;
@@ -253,6 +262,10 @@ async function readBodyPrefix(response: ResponseLike, signal: AbortSignal | unde
   const reader = body.getReader();
   const onAbort = (): void => void reader.cancel().catch(() => undefined);
   signal?.addEventListener('abort', onAbort, { once: true });
+  // Cancelling the reader ends a pending read() with `done`: we keep what arrived. Unref'd, so
+  // a stalled body never keeps the process alive.
+  const timer = globalThis.setTimeout(onAbort, timeoutMs);
+  (timer as { unref?: () => void }).unref?.();
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
@@ -266,6 +279,7 @@ async function readBodyPrefix(response: ResponseLike, signal: AbortSignal | unde
   } catch {
     return '';
   } finally {
+    globalThis.clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
     // Stop the clone's branch of the tee: the rest of an oversized body is not ours to buffer.
     reader.cancel().catch(() => undefined);

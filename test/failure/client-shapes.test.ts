@@ -103,3 +103,25 @@ describe('AWS SDK v3 service exceptions (@smithy/smithy-client ServiceException)
     expect(await normalizeFailure(error)).toEqual({ kind: 'http', status: 400, code: 'ThrottlingException', message: 'Rate exceeded', requestId: 'aws-req-1' });
   });
 });
+
+describe('a server that stalls in the middle of its error body', () => {
+  it('does not hang the normalizer: what arrived by bodyTimeoutMs is parsed', async () => {
+    const stalling = createServer((_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' });
+      res.write('{"error":"capacity","message":"rare"'); // ...and never ends
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(stalling.address() as AddressInfo).port}/`);
+      const started = Date.now();
+      const failure = await normalizeFailure(response, { bodyTimeoutMs: 100 });
+      expect(Date.now() - started).toBeLessThan(5000); // not a speed test: without the timeout this never returns
+      expect(failure).toMatchObject({ kind: 'http', status: 503, retryAfterMs: 2000 });
+      expect(failure.code).toBeUndefined(); // the JSON was cut short
+      await response.body?.cancel();
+    } finally {
+      stalling.closeAllConnections();
+      await new Promise((resolve) => stalling.close(resolve));
+    }
+  });
+});

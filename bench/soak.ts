@@ -1,10 +1,10 @@
 // `npm run soak [-- --calls N]`: N wrapped calls (default 1,000,000) with a seeded mix of
-// successes, retryable and non-retryable failures and aborts, on the test clock, thousands at a
-// time. Reports calls, attempts, retries, outcomes; checks every call settled exactly once, no
-// rejection went unhandled, the heap after gc ends where it started (within 5%), and no handle
-// is left behind. Exits 1 if any check fails. CI runs 50,000 calls.
+// successes, retryable and non-retryable failures and aborts, a fifth of them sharing a retry
+// budget, on the test clock, thousands at a time. Reports calls, attempts, retries, outcomes;
+// checks every call settled exactly once, no rejection went unhandled, the heap after gc grew
+// less than 5%, and no handle is left behind. Exits 1 if any check fails. CI runs 50,000 calls.
 import { parseArgs } from 'node:util';
-import { definePolicy, isRetryError, TestClock, withRetry } from '../src/index.js';
+import { definePolicy, isRetryError, retryBudget, TestClock, withRetry } from '../src/index.js';
 import { seededRandom } from './sim/prng.js';
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '1000000' }, concurrency: { type: 'string', default: '5000' }, seed: { type: 'string', default: '7' } } });
@@ -29,7 +29,7 @@ const reset = Object.assign(new Error('reset'), { code: 'ECONNRESET' });
 const invalid = Object.assign(new Error('invalid'), { status: 400 });
 
 const settledCount = new Uint8Array(TOTAL);
-const outcomes = { ok: 0, 'not-retryable': 0, 'attempts-exhausted': 0, deadline: 0, aborted: 0, other: 0 } as Record<string, number>;
+const outcomes = { ok: 0, 'not-retryable': 0, 'attempts-exhausted': 0, deadline: 0, 'budget-exhausted': 0, aborted: 0, other: 0 } as Record<string, number>;
 let attempts = 0;
 let retries = 0;
 let unhandled = 0;
@@ -48,6 +48,9 @@ async function attempt(): Promise<string> {
 
 const onRetry = (): void => void retries++;
 const plain = withRetry(policy, { clock, random, onRetry })(attempt);
+// A fifth of the calls share a retry budget (gRPC throttling, 10% of failures), as a fleet would.
+const budget = retryBudget({ type: 'grpc', maxTokens: 10, tokenRatio: 0.1 });
+const budgeted = withRetry(policy, { clock, random, onRetry, budget })(attempt);
 
 async function oneCall(index: number): Promise<void> {
   let call: Promise<string>;
@@ -63,7 +66,7 @@ async function oneCall(index: number): Promise<void> {
       () => undefined,
     );
   } else {
-    call = plain();
+    call = random() < 0.2 ? budgeted() : plain();
   }
   try {
     await call;

@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { definePolicy, isRetryError, retry, TestClock, withRetry, type Clock } from '../../src/index.js';
+import { definePolicy, isRetryError, retry, retryBudget, TestClock, withRetry, type Clock } from '../../src/index.js';
 
 /**
  * Faults at every point of a call: aborts, attempts that misbehave, clocks that lie. Each test
@@ -219,5 +219,25 @@ describe('an abort while a failure is being handled', () => {
     await expect(call).rejects.toThrow('stop now');
     expect(calls).toBe(1);
     expect(listeners(controller.signal)).toBe(0);
+  });
+});
+
+describe('an abort while waiting out a shared cool-down', () => {
+  it('rejects at once and leaves no timer', async () => {
+    const timersBefore = timers();
+    const budget = retryBudget({ type: 'aws-quota' });
+    await budget.coolDown(Date.now() + 60_000); // another call was told to wait a minute
+    const controller = new AbortController();
+    let calls = 0;
+    const state = settlements(withRetry(quick, { budget, signal: controller.signal })(async () => ++calls)());
+    await tick(10);
+    expect([state.count, calls]).toEqual([0, 0]); // waiting for the cool-down, not calling
+    controller.abort(new Error('gave up waiting'));
+    await tick(5);
+    expect(state.count).toBe(1);
+    expect((state.error as Error).message).toBe('gave up waiting');
+    expect(calls).toBe(0);
+    expect(listeners(controller.signal)).toBe(0);
+    expect(timers()).toBeLessThanOrEqual(timersBefore);
   });
 });

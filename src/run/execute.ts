@@ -74,9 +74,6 @@ async function failurePath<R>(
     let startedAt = 0;
     if (outcome === undefined) {
       await run.waitForCoolDown();
-      // An abort during the last failure's handling (a body read, the budget) ends the call here,
-      // before another attempt starts.
-      signal?.throwIfAborted();
       startedAt = run.sinceStart();
       outcome =
         signal === undefined && attemptTimeoutMs === undefined

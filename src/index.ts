@@ -1,7 +1,7 @@
 // The public API, named one by one: anything not listed here is internal.
 export type { Failure, FailureKind, Quota } from './failure/failure.js';
 export { normalizeFailure, normalizeFailureSync, type NormalizeOptions } from './failure/normalize.js';
-export { parseRetryAfter, MAX_TIMER_DELAY_MS } from './failure/retry-after.js';
+export { parseRetryAfter } from './failure/retry-after.js';
 export type { PolicySpec, RuleSpec, RuleMatch, StatusClass } from './policy/policy-spec.js';
 export type { ScheduleSpec, JitterSpec } from './schedule/schedule-spec.js';
 export type { CompiledRule } from './policy/compiled-rule.js';
@@ -14,9 +14,9 @@ export type { RetryOptions, RetryInfo } from './run/retry-options.js';
 export type { AttemptContext } from './run/attempt.js';
 export { systemClock, type Clock } from './run/clock.js';
 export { TestClock, type TestClockOptions } from './run/test-clock.js';
-export { RetryError, isRetryError, type AttemptRecord } from './errors/retry-error.js';
-export { PolicyError, isPolicyError } from './errors/policy-error.js';
-export { OptionsError, isOptionsError } from './errors/options-error.js';
+export { RetryError, isRetryError, type AttemptRecord } from './run/retry-error.js';
+export { PolicyError, isPolicyError } from './policy/policy-error.js';
+export { OptionsError, isOptionsError } from './shared/options-error.js';
 export { mwsPolicy } from './policies/mws.js';
 export { scraperPolicy } from './policies/scraper.js';
 export { explainPolicy, policyTableMarkdown, type ExplainedRule } from './explain/explain-policy.js';

@@ -1,5 +1,5 @@
 import { UnrecoverableError, type BackoffStrategy, type Job } from 'bullmq';
-import { OptionsError } from '../errors/options-error.js';
+import { OptionsError } from '../shared/options-error.js';
 import { normalizeFailure } from '../failure/normalize.js';
 import { isFailedResponse } from '../failure/response-like.js';
 import type { Policy } from '../policy/define-policy.js';

@@ -1,4 +1,4 @@
-import { OptionsError } from '../errors/options-error.js';
+import { OptionsError } from '../shared/options-error.js';
 
 /**
  * gRPC retry throttling (grpc/proposal A6): a bucket of `maxTokens` tokens, full at the start;

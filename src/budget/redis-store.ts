@@ -1,5 +1,5 @@
 import diagnostics_channel from 'node:diagnostics_channel';
-import { OptionsError } from '../errors/options-error.js';
+import { OptionsError } from '../shared/options-error.js';
 import type { ResolvedDesign } from './budget-design.js';
 import type { BudgetStore } from './budget-store.js';
 import { MemoryBudgetStore } from './memory-store.js';

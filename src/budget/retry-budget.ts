@@ -1,5 +1,5 @@
 import type { Failure } from '../failure/failure.js';
-import { OptionsError } from '../errors/options-error.js';
+import { OptionsError } from '../shared/options-error.js';
 import { resolveDesign, type BudgetDesign, type ResolvedDesign } from './budget-design.js';
 import type { BudgetStore } from './budget-store.js';
 import { MemoryBudgetStore } from './memory-store.js';

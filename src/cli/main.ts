@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isPolicyError } from '../errors/policy-error.js';
+import { isPolicyError } from '../policy/policy-error.js';
 import { formatMs } from '../explain/describe-schedule.js';
 import { explainPolicy } from '../explain/explain-policy.js';
 import { plan } from '../plan/plan.js';

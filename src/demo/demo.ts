@@ -1,4 +1,4 @@
-import { isRetryError } from '../errors/retry-error.js';
+import { isRetryError } from '../run/retry-error.js';
 import type { Failure } from '../failure/failure.js';
 import type { StopReason } from '../policy/decision.js';
 import type { Policy } from '../policy/define-policy.js';

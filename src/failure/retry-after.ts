@@ -1,6 +1,3 @@
-/** The largest delay a JS timer can hold: `setTimeout` fires at once for anything above it. */
-export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
-
 /**
  * Parses an HTTP `Retry-After` value (RFC 9110 §10.2.3) into milliseconds from `nowMs`.
  *

@@ -1,5 +1,5 @@
 import type { Failure } from '../failure/failure.js';
-import { OptionsError } from '../errors/options-error.js';
+import { OptionsError } from '../shared/options-error.js';
 import type { Decision, StopReason } from '../policy/decision.js';
 import type { Policy } from '../policy/define-policy.js';
 

@@ -1,5 +1,5 @@
 import type { Failure } from '../failure/failure.js';
-import { OptionsError } from '../errors/options-error.js';
+import { OptionsError } from '../shared/options-error.js';
 import { applyJitter } from '../schedule/apply-jitter.js';
 import { compileSchedule, LIST_EXHAUSTED, stepDelayMs, type CompiledSchedule } from '../schedule/compiled-schedule.js';
 import type { Decision, DecisionState, DelaySource, StopDecision } from './decision.js';

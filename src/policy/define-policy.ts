@@ -1,5 +1,5 @@
 import type { Failure } from '../failure/failure.js';
-import { MAX_TIMER_DELAY_MS } from '../failure/retry-after.js';
+import { MAX_TIMER_DELAY_MS } from '../shared/limits.js';
 import type { JitterSpec, ScheduleSpec } from '../schedule/schedule-spec.js';
 import type { CompiledRule } from './compiled-rule.js';
 import type { Decision, DecisionState } from './decision.js';

@@ -1,6 +1,6 @@
 import { FAILURE_KINDS } from '../failure/failure.js';
-import { MAX_TIMER_DELAY_MS } from '../failure/retry-after.js';
-import { PolicyError } from '../errors/policy-error.js';
+import { MAX_TIMER_DELAY_MS } from '../shared/limits.js';
+import { PolicyError } from './policy-error.js';
 import type { ScheduleSpec } from '../schedule/schedule-spec.js';
 import type { PolicySpec, RuleMatch, RuleSpec, StatusClass } from './policy-spec.js';
 

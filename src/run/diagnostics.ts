@@ -1,6 +1,6 @@
 import diagnostics_channel from 'node:diagnostics_channel';
 import type { Failure } from '../failure/failure.js';
-import type { RetryError } from '../errors/retry-error.js';
+import type { RetryError } from './retry-error.js';
 import type { RetryDecision } from '../policy/decision.js';
 
 /**

@@ -1,12 +1,12 @@
 import type { Failure } from '../failure/failure.js';
 import { normalizeFailure } from '../failure/normalize.js';
 import { isFailedResponse } from '../failure/response-like.js';
-import { RetryError, type AttemptRecord } from '../errors/retry-error.js';
+import { RetryError, type AttemptRecord } from './retry-error.js';
 import type { StopReason } from '../policy/decision.js';
 import type { Policy } from '../policy/define-policy.js';
 import { FIRST_ATTEMPT, runAbortableAttempt, runUnabortableAttempt, type AttemptOutcome } from './attempt.js';
 import { systemClock, type Clock } from './clock.js';
-import { MAX_TIMER_DELAY_MS } from '../failure/retry-after.js';
+import { MAX_TIMER_DELAY_MS } from '../shared/limits.js';
 import { channels, type AttemptEvent, type GiveUpEvent, type RetryEvent } from './diagnostics.js';
 import { callHook } from './hooks.js';
 import type { RetryOptions } from './retry-options.js';

@@ -1,6 +1,6 @@
 import type { Failure } from '../failure/failure.js';
-import { OptionsError } from '../errors/options-error.js';
-import type { RetryError } from '../errors/retry-error.js';
+import { OptionsError } from '../shared/options-error.js';
+import type { RetryError } from './retry-error.js';
 import type { RetryDecision } from '../policy/decision.js';
 import type { Clock } from './clock.js';
 import type { RetryBudget } from '../budget/retry-budget.js';

@@ -1,4 +1,4 @@
-import { OptionsError } from '../errors/options-error.js';
+import { OptionsError } from '../shared/options-error.js';
 import { systemClock, type Clock } from './clock.js';
 
 /**

@@ -1,4 +1,4 @@
-import { OptionsError } from '../errors/options-error.js';
+import { OptionsError } from '../shared/options-error.js';
 import type { Policy } from '../policy/define-policy.js';
 import type { AttemptContext } from './attempt.js';
 import { execute } from './execute.js';

@@ -1,5 +1,5 @@
 import { hasBrand } from './brand.js';
-import { show } from './policy-error.js';
+import { show } from './show.js';
 
 const OPTIONS_ERROR = Symbol.for('retry-table.OptionsError');
 
@@ -10,6 +10,7 @@ const OPTIONS_ERROR = Symbol.for('retry-table.OptionsError');
  * @example
  * ```ts
  * withRetry(mwsPolicy, { maxElapsedMs: -1 }); // throws OptionsError: maxElapsedMs must be ...
+ * retry(mwsPolicy, fn, { maxElapsed: 2000 }); // rejects: maxElapsed is not an option of retry; did you mean maxElapsedMs?
  * ```
  */
 export class OptionsError extends TypeError {
@@ -18,11 +19,14 @@ export class OptionsError extends TypeError {
   readonly option: string;
   /** The bad value. */
   readonly value: unknown;
+  /** For an unknown option key: the known option it most likely meant (`maxElapsedMs` for `maxElapsed`). */
+  readonly suggestion: string | undefined;
 
-  constructor(option: string, value: unknown, problem: string) {
+  constructor(option: string, value: unknown, problem: string, suggestion?: string) {
     super(`${option} ${problem} (got ${show(value)})`);
     this.option = option;
     this.value = value;
+    this.suggestion = suggestion;
     Object.defineProperty(this, OPTIONS_ERROR, { value: true });
   }
 }

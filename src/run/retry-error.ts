@@ -1,6 +1,6 @@
 import type { Failure } from '../failure/failure.js';
 import type { StopReason } from '../policy/decision.js';
-import { hasBrand } from './brand.js';
+import { hasBrand } from '../shared/brand.js';
 
 const RETRY_ERROR = Symbol.for('retry-table.RetryError');
 

@@ -1,31 +1,48 @@
-// The public API, named one by one: anything not listed here is internal.
-export type { Failure, FailureKind, Quota } from './failure/failure.js';
-export { normalizeFailure, normalizeFailureSync, type NormalizeOptions } from './failure/normalize.js';
-export { parseRetryAfter } from './failure/retry-after.js';
-export type { PolicySpec, RuleSpec, RuleMatch, StatusClass } from './policy/policy-spec.js';
-export type { ScheduleSpec, JitterSpec } from './schedule/schedule-spec.js';
-export type { CompiledRule } from './policy/compiled-rule.js';
-export type { Decision, RetryDecision, StopDecision, DecisionState, StopReason, DelaySource } from './policy/decision.js';
-export { STOP_REASONS } from './policy/decision.js';
-export { definePolicy, type Policy } from './policy/define-policy.js';
-export { fullJitter, equalJitter, decorrelatedJitter, additiveJitter } from './schedule/jitter.js';
+// The core entry: what a user of withRetry needs, named one by one. Anything not listed here is
+// internal. Tooling (explain, tables, timelines) is in `retry-table/tooling`, the Redis store in
+// `retry-table/redis`, the BullMQ adapter in `retry-table/bullmq` (docs/architecture.md).
+
+// Wrapping calls
 export { withRetry, retry } from './run/with-retry.js';
 export type { RetryOptions, RetryInfo } from './run/retry-options.js';
 export type { AttemptContext } from './run/attempt.js';
-export { systemClock, type Clock } from './run/clock.js';
-export { TestClock, type TestClockOptions } from './run/test-clock.js';
-export { RetryError, isRetryError, type AttemptRecord } from './run/retry-error.js';
-export { PolicyError, isPolicyError } from './policy/policy-error.js';
+export { RetryError, isRetryError } from './run/retry-error.js';
+export type { AttemptRecord } from './run/journal.js';
 export { OptionsError, isOptionsError } from './shared/options-error.js';
+
+// Policies as data
+export { definePolicy, type Policy, type PolicyExtras } from './policy/define-policy.js';
+export { PolicyError, isPolicyError } from './policy/policy-error.js';
+export type { PolicySpec, RuleSpec, RuleMatch, StatusClass } from './policy/policy-spec.js';
+export type { CompiledRule } from './policy/compiled-rule.js';
+export type { Decision, RetryDecision, StopDecision, DecisionState, StopReason, DelaySource } from './policy/decision.js';
+export { STOP_REASONS } from './policy/decision.js';
+export type { ScheduleSpec, JitterSpec } from './schedule/schedule-spec.js';
+export { fullJitter, equalJitter, decorrelatedJitter, additiveJitter } from './schedule/jitter.js';
 export { mwsPolicy } from './policies/mws.js';
 export { scraperPolicy } from './policies/scraper.js';
-export { explainPolicy, policyTableMarkdown, type ExplainedRule } from './explain/explain-policy.js';
 export { plan, type Plan, type PlanStep, type PlanOptions } from './plan/plan.js';
-export { channels, type AttemptEvent, type RetryEvent, type GiveUpEvent } from './run/diagnostics.js';
+
+// Reading failures
+export type { Failure, FailureKind, Quota } from './failure/failure.js';
+export { normalizeFailure, normalizeFailureSync, type NormalizeOptions } from './failure/normalize.js';
+export type { BodyReader, BodyFields, ErrorBody, FailureReaders } from './failure/readers/reader.js';
+export { parseRetryAfter } from './failure/retry-after.js';
+
+// Time
+export { systemClock, type Clock } from './run/clock.js';
+export { TestClock, type TestClockOptions } from './run/test-clock.js';
 export { scaledClock } from './run/scaled-clock.js';
-export { policyTimelineSvg } from './explain/timeline-svg.js';
-export { retryBudget, type RetryBudget, type RetryBudgetOptions } from './budget/retry-budget.js';
-export type { BudgetDesign, GrpcBudgetDesign, AwsQuotaDesign, ResolvedDesign } from './budget/budget-design.js';
+
+// Budgets shared by many calls
+export { retryBudget, type RetryBudget, type RetryBudgetOptions, type BudgetGrant } from './budget/retry-budget.js';
+export type { BudgetDesign } from './budget/designs/registry.js';
+export type { GrpcBudgetDesign } from './budget/designs/grpc.js';
+export type { AwsQuotaDesign } from './budget/designs/aws-quota.js';
+export type { BudgetRules, SpendResult } from './budget/designs/budget-rules.js';
 export type { BudgetStore } from './budget/budget-store.js';
 export { MemoryBudgetStore } from './budget/memory-store.js';
-export { RedisBudgetStore, budgetFallbackChannel, type RedisLike, type RedisBudgetStoreOptions } from './budget/redis-store.js';
+
+// Observing
+export { channels } from './shared/channels.js';
+export type { AttemptEvent, RetryEvent, GiveUpEvent, BudgetFallbackEvent } from './run/diagnostics.js';

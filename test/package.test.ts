@@ -10,7 +10,7 @@ const root = new URL('..', import.meta.url).pathname;
 
 beforeAll(() => {
   // CI builds before testing; a fresh clone running `npm test` directly builds here.
-  if (!existsSync(`${root}dist/index.cjs`) || !existsSync(`${root}dist/index.js`) || !existsSync(`${root}dist/cli.js`) || !existsSync(`${root}dist/bullmq.js`)) {
+  if (!existsSync(`${root}dist/index.cjs`) || !existsSync(`${root}dist/index.js`) || !existsSync(`${root}dist/cli.js`) || !existsSync(`${root}dist/bullmq.js`) || !existsSync(`${root}dist/tooling.cjs`) || !existsSync(`${root}dist/redis.cjs`)) {
     execFileSync('npx', ['tsup', '--silent'], { cwd: root, stdio: 'inherit' });
   }
 }, 60_000);
@@ -38,6 +38,21 @@ describe('the built package', () => {
   it('exports the BullMQ adapter as retry-table/bullmq, from ESM and CommonJS', () => {
     expect(run(['--input-type=module', '-e', "const m = await import('retry-table/bullmq'); console.log(JSON.stringify(typeof m.bullmqRetry))"])).toBe('function');
     expect(run(['--input-type=commonjs', '-e', "console.log(JSON.stringify(typeof require('retry-table/bullmq').bullmqRetry))"])).toBe('function');
+  });
+
+  it.each([
+    ['retry-table/tooling', 'policyTableMarkdown'],
+    ['retry-table/tooling', 'explainPolicy'],
+    ['retry-table/tooling', 'policyTimelineSvg'],
+    ['retry-table/redis', 'RedisBudgetStore'],
+  ])('exports %s with %s, from ESM and CommonJS', (entry, name) => {
+    expect(run(['--input-type=module', '-e', `const m = await import('${entry}'); console.log(JSON.stringify(typeof m.${name}))`])).toBe('function');
+    expect(run(['--input-type=commonjs', '-e', `console.log(JSON.stringify(typeof require('${entry}').${name}))`])).toBe('function');
+  });
+
+  it('keeps tooling and the Redis store out of the core entry', () => {
+    const script = "const m = await import('retry-table'); console.log(JSON.stringify(['policyTableMarkdown', 'explainPolicy', 'RedisBudgetStore', 'MAX_TIMER_DELAY_MS'].filter((n) => n in m)))";
+    expect(run(['--input-type=module', '-e', script])).toEqual([]);
   });
 
   it('keeps internals private: deep imports are not exported', () => {

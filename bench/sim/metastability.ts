@@ -1,5 +1,5 @@
 import { definePolicy, MemoryBudgetStore, type Failure } from '../../src/index.js';
-import { resolveDesign } from '../../src/budget/budget-design.js';
+import { compileBudgetDesign } from '../../src/budget/designs/registry.js';
 import { EventQueue } from './event-queue.js';
 import { seededRandom } from './prng.js';
 
@@ -33,7 +33,7 @@ export function metastability(options: MetastabilityOptions): { goodput: number[
   const outageEndMs = (OUTAGE_AT_S + options.outageS) * 1000;
   const policy = definePolicy({ name: 'timeouts', maxAttempts: 4, rules: [{ match: { kind: 'timeout' }, retry: true, schedule: { type: 'constant', delayMs: 0 } }] });
   // The library's budget store, used synchronously: the event loop here is the simulation's own.
-  const design = resolveDesign({ type: 'grpc', maxTokens: 10, tokenRatio: 0.1 });
+  const design = compileBudgetDesign({ type: 'grpc', maxTokens: 10, tokenRatio: 0.1 });
   const store = new MemoryBudgetStore();
   const random = seededRandom(options.seed ?? 3);
   const queue = new EventQueue();
@@ -87,7 +87,7 @@ export function metastability(options: MetastabilityOptions): { goodput: number[
         if (settled) return;
         settled = true;
         if (policy.decide(TIMED_OUT, { attempt }).action !== 'retry') return;
-        if (options.budget && !store.spend('fleet', design, 1).allowed) return;
+        if (options.budget && !store.spend('fleet', design, design.cost(TIMED_OUT)).allowed) return;
         tryOnce();
       });
     };

@@ -1,32 +1,43 @@
-import { UnrecoverableError, type BackoffStrategy, type Job } from 'bullmq';
-import { OptionsError } from '../shared/options-error.js';
-import { normalizeFailure } from '../failure/normalize.js';
+import { DelayedError, UnrecoverableError, type BackoffStrategy, type Job } from 'bullmq';
 import { isFailedResponse } from '../failure/response-like.js';
 import type { Policy } from '../policy/define-policy.js';
-import type { StopReason } from '../policy/decision.js';
+import { systemClock } from '../run/clock.js';
+import type { AttemptEvent } from '../run/diagnostics.js';
+import { handleFailure, type CallContext } from '../run/failure-handler.js';
+import { journalRecords, type AttemptRecord } from '../run/journal.js';
+import { isRetryError } from '../run/retry-error.js';
+import { validateRetryOptions, type RetryOptions } from '../run/retry-options.js';
+import type { CallState } from '../run/step.js';
+import { channels } from '../shared/channels.js';
+import { checkOptionKeys } from '../shared/option-keys.js';
+import { OptionsError } from '../shared/options-error.js';
 
-/** One attempt of a job, as kept in the job's data (plain JSON, so BullMQ can store it). */
-export interface JobAttemptRecord {
-  readonly attempt: number;
-  /** When the attempt failed, epoch ms. */
-  readonly at: number;
-  readonly kind: string;
-  readonly status?: number;
-  readonly code?: string;
-  readonly requestId?: string;
-  readonly action: 'retry' | 'stop';
-  readonly delayMs?: number;
-  readonly reason?: StopReason;
-  readonly rule?: string;
-}
+/**
+ * One attempt of a job, as kept in the job's data: the same {@link AttemptRecord} a
+ * `RetryError` carries (plain JSON, so BullMQ can store it).
+ *
+ * @example
+ * ```ts
+ * const journal: JobAttemptRecord[] = job.data.retryJournal ?? [];
+ * ```
+ */
+export type JobAttemptRecord = AttemptRecord;
 
-/** Options of {@link bullmqRetry}. */
-export interface BullmqRetryOptions {
-  /** Random numbers in [0, 1) for jitter. @defaultValue `Math.random` */
-  readonly random?: () => number;
+/**
+ * Options of {@link bullmqRetry}: the call options that make sense for a job, and where the
+ * journal goes. Validated like `withRetry`'s; an unknown key throws an `OptionsError`.
+ *
+ * @example
+ * ```ts
+ * const options: BullmqRetryOptions = { budget: retryBudget({ type: 'aws-quota' }, { store, key: sellerId }) };
+ * ```
+ */
+export interface BullmqRetryOptions extends Pick<RetryOptions, 'clock' | 'random' | 'maxElapsedMs' | 'budget' | 'onRetry' | 'onGiveUp'> {
   /** The key of the journal in the job's data. @defaultValue 'retryJournal' */
   readonly journalKey?: string;
 }
+
+const OPTION_KEYS = ['clock', 'random', 'maxElapsedMs', 'budget', 'onRetry', 'onGiveUp', 'journalKey'] as const satisfies readonly (keyof BullmqRetryOptions)[];
 
 /** The error a wrapped processor throws when the policy retries: it carries the delay to BullMQ. */
 class RetryScheduled extends Error {
@@ -42,18 +53,22 @@ class RetryScheduled extends Error {
 /**
  * Lets a policy drive BullMQ jobs, so long waits (a 60 s block, an hour until an MWS quota
  * resets) park in Redis instead of holding a process. Wrap the processor, give the worker the
- * backoff strategy, and add jobs with the job options:
+ * backoff strategy, and add jobs with the job options. Each failure goes through the same step
+ * as `withRetry` (budget, shared cool-down, hooks, diagnostics channels, the clock):
  *
  * - a failed attempt is normalized and decided by the policy, and recorded in the job's data
- *   (`job.data.retryJournal`: status, code, request id, decision, delay);
+ *   (`job.data.retryJournal`: the same records as `RetryError.attempts`);
  * - a retry becomes the job's backoff (BullMQ custom `backoffStrategy`);
- * - a stop becomes `UnrecoverableError`, so BullMQ fails the job at once.
+ * - a stop (the policy's, or the budget's `budget-exhausted`) becomes `UnrecoverableError`, whose
+ *   `cause` is the `RetryError`, so BullMQ fails the job at once;
+ * - while a shared cool-down runs, a job is moved back to delayed until it ends instead of
+ *   holding a worker slot.
  *
  * Job data must be an object (the journal is added to it). For waits longer than the policy's
  * `maxDelayMs` (5 minutes for the prebuilt ones), derive one: `mwsPolicy.with({ maxDelayMs: 3_600_000 })`.
  *
  * @param policy - the policy deciding every job's retries
- * @param options - jitter source and journal key
+ * @param options - budget, clock, jitter source, hooks, journal key
  * @example
  * ```ts
  * import { Queue, Worker } from 'bullmq';
@@ -66,13 +81,17 @@ class RetryScheduled extends Error {
  */
 export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
   if (typeof policy?.decide !== 'function') throw new OptionsError('policy', policy, 'must be a policy from definePolicy()');
-  const journalKey = options.journalKey ?? 'retryJournal';
+  checkOptionKeys('bullmqRetry', options, OPTION_KEYS);
+  const { journalKey = 'retryJournal', ...callOptions } = options;
+  if (typeof journalKey !== 'string' || journalKey === '') throw new OptionsError('journalKey', journalKey, 'must be a non-empty string');
+  const valid = validateRetryOptions(callOptions, 'bullmqRetry');
+  const clock = valid.clock ?? systemClock;
+  const { budget } = valid;
+
   const backoffStrategy: BackoffStrategy = (_attemptsMade, _type, error, job) => {
     if (error instanceof RetryScheduled) return error.delayMs;
     // Not our error (a stalled job, say): fall back to the last delay the policy chose, if any.
-    const journal = (job?.data as Record<string, unknown> | undefined)?.[journalKey];
-    const last = Array.isArray(journal) ? (journal[journal.length - 1] as JobAttemptRecord | undefined) : undefined;
-    return last?.delayMs ?? 0;
+    return journalOf(job?.data, journalKey).at(-1)?.delayMs ?? 0;
   };
 
   return {
@@ -83,43 +102,51 @@ export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
     /** Wraps a processor so its failures are decided by the policy. */
     processor<D extends object, R>(fn: (job: Job<D>, token?: string) => Promise<R>): (job: Job<D>, token?: string) => Promise<R> {
       return async (job, token) => {
+        const journal = journalOf(job.data, journalKey);
+        const last = journal.at(-1);
+        if (budget !== undefined) {
+          const until = await budget.coolDownUntil(clock.now());
+          if (until > clock.now() && token !== undefined) {
+            // Park the job until the cool-down ends; BullMQ does not count this as an attempt.
+            await job.moveToDelayed(Math.ceil(until), token);
+            throw new DelayedError();
+          }
+        }
+        const attempt = job.attemptsMade + 1;
+        const startedAt = clock.now() - job.timestamp;
         let failed: unknown;
+        let returned = false;
         try {
           const value = await fn(job, token);
-          if (!isFailedResponse(value)) return value;
+          if (!isFailedResponse(value)) {
+            budget?.recordSuccess(last?.budgetTaken ?? 0).catch(() => undefined);
+            if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt, ok: true } satisfies AttemptEvent);
+            return value;
+          }
           failed = value;
+          returned = true;
         } catch (error) {
           failed = error;
         }
-        const attempt = job.attemptsMade + 1;
-        const failure = await normalizeFailure(failed);
-        const journal = [...(((job.data as Record<string, unknown>)[journalKey] as JobAttemptRecord[] | undefined) ?? [])];
-        const decision = policy.decide(failure, {
-          attempt,
-          elapsedMs: Date.now() - job.timestamp,
-          random: (options.random ?? Math.random)(),
-          previousDelayMs: journal[journal.length - 1]?.delayMs,
-        });
-        const record: JobAttemptRecord = {
-          attempt,
-          at: Date.now(),
-          kind: failure.kind,
-          ...(failure.status === undefined ? {} : { status: failure.status }),
-          ...(failure.code === undefined ? {} : { code: failure.code }),
-          ...(failure.requestId === undefined ? {} : { requestId: failure.requestId }),
-          action: decision.action,
-          ...(decision.action === 'retry' ? { delayMs: decision.delayMs } : { reason: decision.reason }),
-          ...(decision.rule === undefined ? {} : { rule: decision.rule.id }),
-        };
-        await job.updateData({ ...job.data, [journalKey]: [...journal, record] });
-        if (decision.action === 'stop') {
-          const what = [failure.status, failure.code].filter((part) => part !== undefined).join(' ');
-          throw Object.assign(new UnrecoverableError(`${policy.name}: gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} (${decision.reason}): ${failure.kind} ${what}`.trim()), {
-            cause: failed,
-          });
+        const call: CallContext = { policy, options: valid, clock, startedAt: job.timestamp };
+        const state: CallState = { previousDelayMs: last?.delayMs, budgetTaken: last?.budgetTaken ?? 0, earlier: journal, newest: undefined };
+        const endedAt = clock.now() - job.timestamp;
+        try {
+          const retry = await handleFailure(call, state, { failed, returned, attempt, startedAt, endedAt, timed: true });
+          await job.updateData({ ...job.data, [journalKey]: journalRecords(retry.state, job.timestamp) });
+          throw new RetryScheduled(retry.delayMs, failed);
+        } catch (error) {
+          if (!isRetryError(error)) throw error;
+          await job.updateData({ ...job.data, [journalKey]: error.attempts });
+          throw Object.assign(new UnrecoverableError(error.message), { cause: error });
         }
-        throw new RetryScheduled(decision.delayMs, failed);
       };
     },
   };
+}
+
+/** The journal kept in a job's data, or an empty one. */
+function journalOf(data: unknown, journalKey: string): readonly AttemptRecord[] {
+  const journal = (data as Record<string, unknown> | undefined)?.[journalKey];
+  return Array.isArray(journal) ? (journal as AttemptRecord[]) : [];
 }

@@ -1,6 +1,5 @@
-import type { ResolvedDesign } from './budget-design.js';
 import type { BudgetStore } from './budget-store.js';
-import { creditSuccess, fullLevel, spendForRetry } from './token-math.js';
+import { creditedLevel, type BudgetRules, type SpendResult } from './designs/budget-rules.js';
 
 /**
  * The default store: the bucket and the cool-down in this process's memory, shared by every call
@@ -15,25 +14,30 @@ export class MemoryBudgetStore implements BudgetStore {
   private readonly levels = new Map<string, number>();
   private readonly coolDowns = new Map<string, number>();
 
-  spend(key: string, design: ResolvedDesign, cost: number): { allowed: boolean; taken: number } {
-    const result = spendForRetry(design, this.level(key, design), cost);
+  spend(key: string, design: BudgetRules, cost: number): Pick<SpendResult, 'allowed' | 'taken'> {
+    const result = design.spend(this.level(key, design), cost);
     this.levels.set(key, result.level);
     return { allowed: result.allowed, taken: result.taken };
   }
 
-  credit(key: string, design: ResolvedDesign, taken: number): void {
-    this.levels.set(key, creditSuccess(design, this.level(key, design), taken));
+  credit(key: string, design: BudgetRules, taken: number): void {
+    this.levels.set(key, creditedLevel(design, this.level(key, design), taken));
   }
 
-  level(key: string, design: ResolvedDesign): number {
-    return this.levels.get(key) ?? fullLevel(design);
+  level(key: string, design: BudgetRules): number {
+    return this.levels.get(key) ?? design.full;
   }
 
-  coolDownUntil(key: string): number {
+  /** Sets a bucket's level, e.g. to start a fallback from the last level seen elsewhere. */
+  setLevel(key: string, level: number): void {
+    this.levels.set(key, level);
+  }
+
+  coolDownUntil(key: string, _nowMs?: number): number {
     return this.coolDowns.get(key) ?? 0;
   }
 
-  coolDown(key: string, untilMs: number): void {
+  coolDown(key: string, untilMs: number, _nowMs?: number): void {
     if (untilMs > this.coolDownUntil(key)) this.coolDowns.set(key, untilMs);
   }
 }

@@ -1,9 +1,9 @@
-import diagnostics_channel from 'node:diagnostics_channel';
+import { channels } from '../shared/channels.js';
+import { checkOptionKeys } from '../shared/option-keys.js';
 import { OptionsError } from '../shared/options-error.js';
-import type { ResolvedDesign } from './budget-design.js';
 import type { BudgetStore } from './budget-store.js';
+import type { BudgetRules } from './designs/budget-rules.js';
 import { MemoryBudgetStore } from './memory-store.js';
-import { creditAmount, fullLevel } from './token-math.js';
 
 /**
  * The one method of a Redis client this store needs: ioredis' `eval(script, numKeys, ...args)`.
@@ -28,26 +28,11 @@ export interface RedisBudgetStoreOptions {
   readonly fallback?: BudgetStore;
 }
 
-/**
- * Published when the Redis store falls back to its local store (Redis unreachable, slow or
- * failing): `{ key, operation, error }`.
- */
-export const budgetFallbackChannel = diagnostics_channel.channel('retry-table:budget-fallback');
+const OPTION_KEYS = ['prefix', 'timeoutMs', 'idleTtlMs', 'coolDownCacheMs', 'fallback'] as const;
 
-// The Lua scripts mirror token-math.ts line for line, so both stores give the same answers; each
+// Each design brings its own spend script (BudgetRules.redisSpend, mirroring its spend line for
+// line); crediting is the same for all: add what the design gives back, never above full. Each
 // runs atomically in Redis, one round trip per decision.
-const SPEND = `
-local level = tonumber(redis.call('GET', KEYS[1]) or ARGV[2])
-local allowed, taken = 0, 0
-if ARGV[1] == 'grpc' then
-  level = math.max(0, level - 1000)
-  if level > tonumber(ARGV[3]) then allowed = 1 end
-else
-  local cost = tonumber(ARGV[4])
-  if level >= cost then level = level - cost; allowed = 1; taken = cost end
-end
-redis.call('SET', KEYS[1], level, 'PX', ARGV[5])
-return {allowed, taken}`;
 const CREDIT = `
 local level = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
 level = math.min(tonumber(ARGV[1]), level + tonumber(ARGV[2]))
@@ -65,13 +50,15 @@ const COOL_DOWN_UNTIL = `return redis.call('GET', KEYS[1])`;
  * cool-down per key (one per account, say). Every operation is one Lua script, atomic, one round
  * trip; keys expire when idle. When Redis does not answer within `timeoutMs`, or fails, the call
  * is answered by a local in-memory store instead (fail open: a Redis outage must not stop retries
- * altogether, nor hang a call) and an event is published on `retry-table:budget-fallback`.
+ * altogether, nor hang a call) and an event is published on `retry-table:budget-fallback`
+ * (`channels.budgetFallback`).
  *
  * @example
  * ```ts
  * import Redis from 'ioredis';
  * const store = new RedisBudgetStore(new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false }));
  * const budget = retryBudget({ type: 'aws-quota' }, { store, key: `mws:${sellerId}` });
+ * // import { RedisBudgetStore } from 'retry-table/redis'
  * ```
  */
 export class RedisBudgetStore implements BudgetStore {
@@ -87,6 +74,7 @@ export class RedisBudgetStore implements BudgetStore {
     options: RedisBudgetStoreOptions = {},
   ) {
     if (typeof redis?.eval !== 'function') throw new OptionsError('redis', redis, 'must be a Redis client with eval(), such as ioredis');
+    checkOptionKeys('RedisBudgetStore', options, OPTION_KEYS);
     this.prefix = options.prefix ?? 'retry-table:';
     this.timeoutMs = positive('timeoutMs', options.timeoutMs ?? 250);
     this.idleTtlMs = positive('idleTtlMs', options.idleTtlMs ?? 86_400_000);
@@ -94,40 +82,41 @@ export class RedisBudgetStore implements BudgetStore {
     this.fallback = options.fallback ?? new MemoryBudgetStore();
   }
 
-  async spend(key: string, design: ResolvedDesign, cost: number): Promise<{ allowed: boolean; taken: number }> {
-    const threshold = design.type === 'grpc' ? design.thresholdMilliTokens : 0;
-    const type = design.type === 'grpc' ? 'grpc' : 'aws';
-    const answer = await this.call('spend', key, () => this.redis.eval(SPEND, 1, this.bucketKey(key), type, fullLevel(design), threshold, cost, this.idleTtlMs));
+  async spend(key: string, design: BudgetRules, cost: number): Promise<{ allowed: boolean; taken: number }> {
+    const answer = await this.call('spend', key, () =>
+      this.redis.eval(design.redisSpend, 1, this.bucketKey(key), design.full, cost, this.idleTtlMs, ...design.redisParams),
+    );
     if (answer === FELL_BACK) return this.fallback.spend(key, design, cost);
     const [allowed, taken] = answer as [number, number];
     return { allowed: allowed === 1, taken: Number(taken) };
   }
 
-  async credit(key: string, design: ResolvedDesign, taken: number): Promise<void> {
-    const answer = await this.call('credit', key, () => this.redis.eval(CREDIT, 1, this.bucketKey(key), fullLevel(design), creditAmount(design, taken), this.idleTtlMs));
+  async credit(key: string, design: BudgetRules, taken: number): Promise<void> {
+    const answer = await this.call('credit', key, () => this.redis.eval(CREDIT, 1, this.bucketKey(key), design.full, design.creditAmount(taken), this.idleTtlMs));
     if (answer === FELL_BACK) await this.fallback.credit(key, design, taken);
   }
 
-  async level(key: string, design: ResolvedDesign): Promise<number> {
-    const answer = await this.call('level', key, () => this.redis.eval(LEVEL, 1, this.bucketKey(key), fullLevel(design)));
+  async level(key: string, design: BudgetRules): Promise<number> {
+    const answer = await this.call('level', key, () => this.redis.eval(LEVEL, 1, this.bucketKey(key), design.full));
     return answer === FELL_BACK ? this.fallback.level(key, design) : Number(answer);
   }
 
-  async coolDownUntil(key: string): Promise<number> {
+  async coolDownUntil(key: string, nowMs: number = Date.now()): Promise<number> {
     const cached = this.coolDownCache.get(key);
-    if (cached !== undefined && Date.now() - cached.readAt < this.coolDownCacheMs) return cached.value;
+    // A cache read on a clock that went backwards is stale, not fresh.
+    if (cached !== undefined && nowMs >= cached.readAt && nowMs - cached.readAt < this.coolDownCacheMs) return cached.value;
     const answer = await this.call('coolDownUntil', key, () => this.redis.eval(COOL_DOWN_UNTIL, 1, this.coolDownKey(key)));
-    const value = answer === FELL_BACK ? await this.fallback.coolDownUntil(key) : Number(answer ?? 0) || 0;
-    this.coolDownCache.set(key, { value, readAt: Date.now() });
+    const value = answer === FELL_BACK ? await this.fallback.coolDownUntil(key, nowMs) : Number(answer ?? 0) || 0;
+    this.coolDownCache.set(key, { value, readAt: nowMs });
     return value;
   }
 
-  async coolDown(key: string, untilMs: number): Promise<void> {
-    // Keep the key as long as the cool-down lasts (by this process's clock), at least a second.
-    const ttl = Math.max(1000, Math.ceil(untilMs - Date.now()));
+  async coolDown(key: string, untilMs: number, nowMs: number = Date.now()): Promise<void> {
+    // Keep the key as long as the cool-down lasts (by the calls' clock), at least a second.
+    const ttl = Math.max(1000, Math.ceil(untilMs - nowMs));
     this.coolDownCache.delete(key);
     const answer = await this.call('coolDown', key, () => this.redis.eval(COOL_DOWN, 1, this.coolDownKey(key), untilMs, ttl));
-    if (answer === FELL_BACK) await this.fallback.coolDown(key, untilMs);
+    if (answer === FELL_BACK) await this.fallback.coolDown(key, untilMs, nowMs);
   }
 
   private bucketKey(key: string): string {
@@ -153,7 +142,7 @@ export class RedisBudgetStore implements BudgetStore {
         }),
       ]);
     } catch (error) {
-      if (budgetFallbackChannel.hasSubscribers) budgetFallbackChannel.publish({ key, operation, error });
+      if (channels.budgetFallback.hasSubscribers) channels.budgetFallback.publish({ key, operation, error });
       return FELL_BACK;
     } finally {
       clearTimeout(timer);

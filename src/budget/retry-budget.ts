@@ -1,7 +1,8 @@
 import type { Failure } from '../failure/failure.js';
+import { checkOptionKeys } from '../shared/option-keys.js';
 import { OptionsError } from '../shared/options-error.js';
-import { resolveDesign, type BudgetDesign, type ResolvedDesign } from './budget-design.js';
 import type { BudgetStore } from './budget-store.js';
+import { compileBudgetDesign, type BudgetDesign, type CompiledBudgetDesign } from './designs/registry.js';
 import { MemoryBudgetStore } from './memory-store.js';
 
 /** Options of {@link retryBudget}. */
@@ -12,35 +13,61 @@ export interface RetryBudgetOptions {
   readonly key?: string;
 }
 
+const OPTION_KEYS = ['store', 'key'] as const;
+
+/**
+ * A budget's answer to one retry.
+ *
+ * @example
+ * ```ts
+ * const grant: BudgetGrant = await budget.requestRetry({ kind: 'http', status: 503 });
+ * if (!grant.allowed) console.warn('budget exhausted');
+ * ```
+ */
+export interface BudgetGrant {
+  /** Whether the retry may go ahead; a refused one stops the call with `budget-exhausted`. */
+  readonly allowed: boolean;
+  /** What was taken for it, refunded by the call's success (AWS quota); 0 when refused. */
+  readonly taken: number;
+}
+
 /**
  * A retry budget shared by every call that uses it (`withRetry(policy, { budget })`): a token
  * bucket that refuses retries when too many recent attempts failed, so a fleet of clients cannot
  * turn an outage into an overload, and a shared cool-down, so a throttling answer from the server
- * makes every call wait, not just the one that got it.
+ * makes every call wait, not just the one that got it. Times are epoch ms by the calling call's
+ * clock; the call passes its reading (`nowMs`), defaulting to `Date.now()` when called by hand.
+ *
+ * @example
+ * ```ts
+ * const budget: RetryBudget = retryBudget({ type: 'grpc', maxTokens: 10, tokenRatio: 0.1 });
+ * await budget.level(); // 10000 milli-tokens: full
+ * ```
  */
 export interface RetryBudget {
   readonly key: string;
-  readonly design: ResolvedDesign;
+  /** The design compiled: its numbers and its token math. */
+  readonly design: CompiledBudgetDesign;
   /** Asks the bucket for one retry after `failure`. */
-  requestRetry(failure: Failure): Promise<{ allowed: boolean; taken: number }>;
+  requestRetry(failure: Failure): Promise<BudgetGrant>;
   /** Credits a call's success; `taken` is what its last retry took (0 when none). */
   recordSuccess(taken: number): Promise<void>;
   /** Until when (epoch ms by the calls' clock) the next attempt of any call must wait; 0 for none. */
-  coolDownUntil(): Promise<number>;
+  coolDownUntil(nowMs?: number): Promise<number>;
   /** Makes every call sharing the budget wait until `untilMs` before its next attempt. */
-  coolDown(untilMs: number): Promise<void>;
+  coolDown(untilMs: number, nowMs?: number): Promise<void>;
   /** The bucket's level: milli-tokens for gRPC, units for the AWS quota. */
   level(): Promise<number>;
 }
 
 /**
- * Creates a {@link RetryBudget} following one of the two published designs: gRPC retry
+ * Creates a {@link RetryBudget} following one of the published designs: gRPC retry
  * throttling (`{ type: 'grpc', maxTokens, tokenRatio }`) or the AWS SDK retry quota
  * (`{ type: 'aws-quota' }`, capacity 500, cost 5, 10 after a timeout or network failure).
  * A call refused by the budget stops with reason `budget-exhausted`.
  *
  * @param design - which design, with its numbers
- * @param options - the store (memory by default, or a {@link RedisBudgetStore}) and the key
+ * @param options - the store (memory by default, or a `RedisBudgetStore` from `retry-table/redis`) and the key
  * @example
  * ```ts
  * // Retries allowed while fewer than about 10% of recent calls failed (gRPC's own example numbers).
@@ -49,22 +76,19 @@ export interface RetryBudget {
  * ```
  */
 export function retryBudget(design: BudgetDesign, options: RetryBudgetOptions = {}): RetryBudget {
-  const resolved = resolveDesign(design);
+  const compiled = compileBudgetDesign(design);
+  checkOptionKeys('retryBudget', options, OPTION_KEYS);
   const store = options.store ?? new MemoryBudgetStore();
   const key = options.key ?? 'default';
   if (typeof key !== 'string' || key === '') throw new OptionsError('key', key, 'must be a non-empty string');
   if (typeof store?.spend !== 'function') throw new OptionsError('store', store, 'must be a BudgetStore (MemoryBudgetStore, RedisBudgetStore)');
   return Object.freeze({
     key,
-    design: resolved,
-    requestRetry: async (failure: Failure) => {
-      const transient = failure.kind === 'timeout' || failure.kind === 'network';
-      const cost = resolved.type === 'aws-quota' ? (transient ? resolved.timeoutRetryCost : resolved.retryCost) : 1;
-      return store.spend(key, resolved, cost);
-    },
-    recordSuccess: async (taken: number) => store.credit(key, resolved, taken),
-    coolDownUntil: async () => store.coolDownUntil(key),
-    coolDown: async (untilMs: number) => store.coolDown(key, untilMs),
-    level: async () => store.level(key, resolved),
+    design: compiled,
+    requestRetry: async (failure: Failure) => store.spend(key, compiled, compiled.cost(failure)),
+    recordSuccess: async (taken: number) => store.credit(key, compiled, taken),
+    coolDownUntil: async (nowMs: number = Date.now()) => store.coolDownUntil(key, nowMs),
+    coolDown: async (untilMs: number, nowMs: number = Date.now()) => store.coolDown(key, untilMs, nowMs),
+    level: async () => store.level(key, compiled),
   });
 }

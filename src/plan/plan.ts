@@ -1,7 +1,9 @@
 import type { Failure } from '../failure/failure.js';
-import { OptionsError } from '../shared/options-error.js';
 import type { Decision, StopReason } from '../policy/decision.js';
 import type { Policy } from '../policy/define-policy.js';
+import { START, step, type CallState } from '../run/step.js';
+import { checkOptionKeys } from '../shared/option-keys.js';
+import { OptionsError } from '../shared/options-error.js';
 
 /** Options of {@link plan}. */
 export interface PlanOptions {
@@ -59,6 +61,7 @@ export interface Plan {
  * ```
  */
 export function plan(policy: Policy, failures: readonly Failure[], options: PlanOptions = {}): Plan {
+  checkOptionKeys('plan', options, PLAN_OPTION_KEYS);
   const attemptDurationMs = options.attemptDurationMs ?? 0;
   if (!(attemptDurationMs >= 0 && Number.isFinite(attemptDurationMs))) {
     throw new OptionsError('attemptDurationMs', attemptDurationMs, 'must be a finite number of milliseconds, 0 or more');
@@ -66,25 +69,36 @@ export function plan(policy: Policy, failures: readonly Failure[], options: Plan
   const steps: PlanStep[] = [];
   let elapsedMs = 0;
   let totalDelayMs = 0;
-  let previousDelayMs: number | undefined;
+  let state: CallState = START;
   for (const [index, failure] of failures.entries()) {
+    const startedAt = elapsedMs;
     elapsedMs += attemptDurationMs;
-    const decision = policy.decide(failure, {
+    // The same step the runners take, with no budget: a plan shows the policy's own verdicts.
+    const result = step(policy, state, {
+      failure,
       attempt: index + 1,
+      startedAt,
+      durationMs: attemptDurationMs,
       elapsedMs,
       maxElapsedMs: options.maxElapsedMs,
-      random: options.random,
-      previousDelayMs,
+      random: options.random ?? MEAN_RANDOM,
+      nowMs: elapsedMs,
+      hasBudget: false,
     });
-    const delayMs = decision.action === 'retry' ? decision.delayMs : undefined;
+    state = result.state;
+    const { decision } = result;
+    const delayMs = result.action === 'retry' ? result.delayMs : undefined;
     if (delayMs !== undefined) {
       elapsedMs += delayMs;
       totalDelayMs += delayMs;
-      previousDelayMs = delayMs;
     }
-    const reason = decision.action === 'stop' ? decision.reason : undefined;
+    const reason = result.action === 'stop' ? result.reason : undefined;
     steps.push({ attempt: index + 1, failure, decision, delayMs, cumulativeMs: elapsedMs, rule: decision.rule?.id, reason });
     if (reason !== undefined) return { policy: policy.name, steps, outcome: { stopped: true, reason }, totalDelayMs };
   }
   return { policy: policy.name, steps, outcome: { stopped: false }, totalDelayMs };
 }
+
+const PLAN_OPTION_KEYS = ['random', 'maxElapsedMs', 'attemptDurationMs'] as const satisfies readonly (keyof PlanOptions)[];
+/** The mean of jitter's random draw, so a plan shows typical delays. */
+const MEAN_RANDOM = 0.5;

@@ -1,4 +1,7 @@
 import type { Failure } from '../failure/failure.js';
+import type { FailureReaders } from '../failure/readers/reader.js';
+import { checkOptionKeys } from '../shared/option-keys.js';
+import { OptionsError } from '../shared/options-error.js';
 import { MAX_TIMER_DELAY_MS } from '../shared/limits.js';
 import type { JitterSpec, ScheduleSpec } from '../schedule/schedule-spec.js';
 import type { CompiledRule } from './compiled-rule.js';
@@ -28,6 +31,8 @@ export interface Policy {
   readonly maxAttempts: number;
   /** The longest single wait the policy accepts, in ms. */
   readonly maxDelayMs: number;
+  /** Readers for the API's own error formats, tried before the built-in ones (see {@link PolicyExtras}). */
+  readonly readers: FailureReaders | undefined;
   /**
    * Decides what to do after a failure. Pure: same failure and state, same decision; no clock,
    * no `Math.random`, no I/O. Throws an {@link OptionsError} for a malformed `state`.
@@ -43,6 +48,22 @@ export interface Policy {
 }
 
 /**
+ * What a policy carries besides its table: code, which a JSON table cannot hold.
+ *
+ * @example
+ * ```ts
+ * const extras: PolicyExtras = { readers: { body: [acmeBody] } };
+ * const acmePolicy = definePolicy(acmeSpec, extras);
+ * ```
+ */
+export interface PolicyExtras {
+  /** Readers for the API's own error formats, tried before the built-in ones on every failure. */
+  readonly readers?: FailureReaders;
+}
+
+const EXTRAS_KEYS = ['readers'] as const;
+
+/**
  * Validates a policy table and compiles it into a {@link Policy}. Rows are tried in order and the
  * first match wins; lookups use compiled maps, not a scan. Throws a {@link PolicyError} naming
  * the row and field for any bad value (negative or non-finite delay, unknown jitter, empty list,
@@ -50,6 +71,7 @@ export interface Policy {
  * delay later.
  *
  * @param spec - the table, as a literal or parsed JSON
+ * @param extras - readers for the API's own error body format, when the built-in ones do not know it
  * @example
  * ```ts
  * const policy = definePolicy({
@@ -64,7 +86,9 @@ export interface Policy {
  * });
  * ```
  */
-export function definePolicy(spec: PolicySpec): Policy {
+export function definePolicy(spec: PolicySpec, extras?: PolicyExtras): Policy {
+  checkOptionKeys('definePolicy', extras, EXTRAS_KEYS);
+  const readers = validateReaders(extras?.readers);
   const valid = deepFreeze(structuredCloneJson(validatePolicySpec(spec)));
   const defaultSchedule: ScheduleSpec = valid.schedule ?? DEFAULT_SCHEDULE;
   const defaultJitter: JitterSpec = valid.jitter ?? 'none';
@@ -93,11 +117,26 @@ export function definePolicy(spec: PolicySpec): Policy {
     rules,
     maxAttempts,
     maxDelayMs,
+    readers,
     decide,
     match: (failure) => index.find(failure),
-    with: (changes) => definePolicy({ ...valid, ...changes, rules: valid.rules }),
+    with: (changes) => definePolicy({ ...valid, ...changes, rules: valid.rules }, readers === undefined ? undefined : { readers }),
   };
   return Object.freeze(policy);
+}
+
+/** Checks the readers where they are given: a reader without a `read` function would fail on the failure path. */
+function validateReaders(readers: FailureReaders | undefined): FailureReaders | undefined {
+  if (readers === undefined) return undefined;
+  checkOptionKeys('definePolicy readers', readers, ['body']);
+  const body = readers.body;
+  if (body === undefined) return undefined;
+  if (!Array.isArray(body)) throw new OptionsError('readers.body', body, 'must be an array of body readers');
+  body.forEach((reader: unknown, i) => {
+    if (typeof (reader as { read?: unknown } | null)?.read !== 'function' || typeof (reader as { name?: unknown }).name !== 'string')
+      throw new OptionsError(`readers.body[${i}]`, reader, 'must be a reader { name, read(body) }');
+  });
+  return Object.freeze({ body: Object.freeze([...body]) });
 }
 
 /** A JSON round trip: the compiled spec is detached from the caller's object and provably plain data. */

@@ -1,4 +1,3 @@
-import diagnostics_channel from 'node:diagnostics_channel';
 import type { Failure } from '../failure/failure.js';
 import type { RetryError } from './retry-error.js';
 import type { RetryDecision } from '../policy/decision.js';
@@ -38,21 +37,14 @@ export interface GiveUpEvent {
 }
 
 /**
- * The `node:diagnostics_channel` channels retry-table publishes on, so APM tools and loggers can
- * observe every call without options. Publishing is skipped when nobody subscribes, so they cost
- * nothing until used.
- *
- * @example
- * ```ts
- * import diagnostics_channel from 'node:diagnostics_channel';
- * diagnostics_channel.subscribe('retry-table:retry', (event) => {
- *   const { policy, attempt, delayMs, failure } = event as RetryEvent;
- *   logger.warn({ policy, attempt, delayMs, requestId: failure.requestId }, 'retrying');
- * });
- * ```
+ * Published when a Redis budget store answers from its local fallback (Redis unreachable, slow or
+ * failing).
  */
-export const channels = {
-  attempt: diagnostics_channel.channel('retry-table:attempt'),
-  retry: diagnostics_channel.channel('retry-table:retry'),
-  giveup: diagnostics_channel.channel('retry-table:giveup'),
-} as const;
+export interface BudgetFallbackEvent {
+  /** The budget's key. */
+  readonly key: string;
+  /** The store operation that fell back: spend, credit, level, coolDownUntil, coolDown. */
+  readonly operation: string;
+  /** What went wrong: the client's error, or a timeout. */
+  readonly error: unknown;
+}

@@ -1,34 +1,9 @@
 import type { Failure } from '../failure/failure.js';
 import type { StopReason } from '../policy/decision.js';
 import { hasBrand } from '../shared/brand.js';
+import type { AttemptRecord } from './journal.js';
 
 const RETRY_ERROR = Symbol.for('retry-table.RetryError');
-
-/**
- * One attempt of a call, as the journal keeps it: when it started, how long it took, what failed
- * (the normalized {@link Failure}'s fields, flat) and what was decided. Both seed APIs ask you to
- * keep the request id and timestamp of every failed request for support: this is that record.
- */
-export interface AttemptRecord extends Failure {
-  /** 1-based attempt number. */
-  readonly attempt: number;
-  /**
-   * When the attempt started, by the clock in use (epoch ms with the default clock). For a first
-   * attempt run on the fast path (no `signal`, `attemptTimeoutMs`, `maxElapsedMs` or `budget`), when its
-   * failure was seen: the success path does not read the clock.
-   */
-  readonly startedAt: number;
-  /** How long the attempt took, in ms; absent for a first attempt run on the fast path. */
-  readonly durationMs?: number;
-  /** What the policy decided after it. */
-  readonly action: 'retry' | 'stop';
-  /** The wait before the next attempt, for `retry`. */
-  readonly delayMs?: number;
-  /** Why the call stopped, for `stop`. */
-  readonly reason?: StopReason;
-  /** The id of the row that matched. */
-  readonly rule?: string;
-}
 
 /**
  * The policy stopped retrying. Carries the reason, the last failure (`cause` is what the last

@@ -1,5 +1,7 @@
 import type { Failure } from '../failure/failure.js';
+import { checkOptionKeys } from '../shared/option-keys.js';
 import { OptionsError } from '../shared/options-error.js';
+import { isAbortSignal, isDuration } from '../shared/validate.js';
 import type { RetryError } from './retry-error.js';
 import type { RetryDecision } from '../policy/decision.js';
 import type { Clock } from './clock.js';
@@ -62,13 +64,21 @@ export interface RetryOptions {
   readonly budget?: RetryBudget;
 }
 
+/** Every key of {@link RetryOptions}: the compiler checks the list against the interface both ways. */
+const RETRY_OPTION_KEYS = ['clock', 'random', 'signal', 'maxElapsedMs', 'attemptTimeoutMs', 'onRetry', 'onGiveUp', 'budget'] as const satisfies readonly (keyof RetryOptions)[];
+type MissingKeys = Exclude<keyof RetryOptions, (typeof RETRY_OPTION_KEYS)[number]>;
+const everyKeyListed: [MissingKeys] extends [never] ? true : MissingKeys = true;
+void everyKeyListed;
+
 /**
  * Checks options where they are given, so a typo fails at wrap time with the option's name, not
- * in the middle of an outage.
+ * in the middle of an outage: unknown keys (`maxElapsed` for `maxElapsedMs`) and bad values alike.
+ *
+ * @param where - the function given the options, for the message
  */
-export function validateRetryOptions(options: RetryOptions | undefined): RetryOptions {
+export function validateRetryOptions(options: RetryOptions | undefined, where: string): RetryOptions {
   if (options === undefined) return {};
-  if (options === null || typeof options !== 'object') throw new OptionsError('options', options, 'must be an object');
+  checkOptionKeys(where, options, RETRY_OPTION_KEYS);
   const { clock, random, signal, maxElapsedMs, attemptTimeoutMs, onRetry, onGiveUp, budget } = options;
   if (budget !== undefined && typeof budget?.requestRetry !== 'function') throw new OptionsError('budget', budget, 'must be a RetryBudget from retryBudget()');
   if (clock !== undefined && (typeof clock?.now !== 'function' || typeof clock?.sleep !== 'function'))
@@ -82,17 +92,4 @@ export function validateRetryOptions(options: RetryOptions | undefined): RetryOp
   if (onRetry !== undefined && typeof onRetry !== 'function') throw new OptionsError('onRetry', onRetry, 'must be a function');
   if (onGiveUp !== undefined && typeof onGiveUp !== 'function') throw new OptionsError('onGiveUp', onGiveUp, 'must be a function');
   return options;
-}
-
-function isDuration(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
-}
-
-function isAbortSignal(value: unknown): value is AbortSignal {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AbortSignal).aborted === 'boolean' &&
-    typeof (value as AbortSignal).addEventListener === 'function'
-  );
 }

@@ -30,7 +30,7 @@ export function withRetry(
   fn: F,
 ) => (this: ThisParameterType<F>, ...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>> {
   assertPolicy(policy);
-  const valid = validateRetryOptions(options);
+  const valid = validateRetryOptions(options, 'withRetry');
   return <F extends (...args: any[]) => unknown>(fn: F) => {
     if (typeof fn !== 'function') throw new OptionsError('fn', fn, 'must be a function');
     return function retrying(this: ThisParameterType<F>, ...args: Parameters<F>): Promise<Awaited<ReturnType<F>>> {
@@ -63,7 +63,7 @@ export function retry<T>(
   try {
     assertPolicy(policy);
     if (typeof fn !== 'function') throw new OptionsError('fn', fn, 'must be a function');
-    return execute(policy, validateRetryOptions(options), fn, undefined, undefined);
+    return execute(policy, validateRetryOptions(options, 'retry'), fn, undefined, undefined);
   } catch (error) {
     return Promise.reject(error);
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { mwsPolicy, policyTableMarkdown, policyTimelineSvg, scraperPolicy } from '../../src/index.js';
+import { mwsPolicy, scraperPolicy } from '../../src/index.js';
+import { policyTableMarkdown, policyTimelineSvg } from '../../src/tooling.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 

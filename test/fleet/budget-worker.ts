@@ -4,7 +4,8 @@
 //   throttle <redisUrl> <key> <retryAfterSeconds>     one call gets 429 + Retry-After, then succeeds
 //   follow <redisUrl> <key>                           one call; prints when its attempt started
 import { Redis } from 'ioredis';
-import { definePolicy, RedisBudgetStore, retryBudget, scraperPolicy, withRetry } from '../../src/index.js';
+import { definePolicy, retryBudget, scraperPolicy, withRetry } from '../../src/index.js';
+import { RedisBudgetStore } from '../../src/redis.js';
 
 const [mode, url, key, arg1, arg2] = process.argv.slice(2);
 const redis = new Redis(url!, { lazyConnect: false, maxRetriesPerRequest: 1 });

@@ -1,7 +1,8 @@
+import diagnostics_channel from 'node:diagnostics_channel';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bullmqRetry, type JobAttemptRecord } from '../../src/adapters/bullmq.js';
-import { definePolicy } from '../../src/index.js';
+import { bullmqRetry, type BullmqRetryOptions, type JobAttemptRecord } from '../../src/adapters/bullmq.js';
+import { definePolicy, retryBudget, type RetryError, type RetryInfo } from '../../src/index.js';
 import { redisAvailable, startRedis, type RedisServer } from '../support/redis.js';
 
 /** Short waits so the test is quick; the mechanism is the same for 60 s or an hour. */
@@ -82,5 +83,91 @@ describe.skipIf(!redisAvailable)('bullmqRetry with a real BullMQ queue and worke
     await expect(job.waitUntilFinished(events, 20_000)).rejects.toThrow(/attempts-exhausted/);
     const failed = (await queue.getJob(job.id!))!;
     expect(failed.data.retryJournal!.map((r) => r.reason ?? r.action)).toEqual(['retry', 'retry', 'attempts-exhausted']);
+  }, 30_000);
+});
+
+describe.skipIf(!redisAvailable)('bullmqRetry takes the same step as withRetry: budgets, cool-downs, hooks, diagnostics', () => {
+  let server: RedisServer;
+  let connection: { host: string; port: number; maxRetriesPerRequest: null };
+  const closers: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    server = await startRedis();
+    const url = new URL(server.url);
+    connection = { host: url.hostname, port: Number(url.port), maxRetriesPerRequest: null };
+  }, 30_000);
+
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    await server?.stop();
+  });
+
+  /** A queue and worker whose processor fails with the scripted statuses, then succeeds. */
+  async function setUp(options: BullmqRetryOptions) {
+    const name = `retry-table-step-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const jobs = bullmqRetry(jobsPolicy, { random: () => 0, ...options });
+    const queue = new Queue<Data>(name, { connection, defaultJobOptions: jobs.jobOptions });
+    const events = new QueueEvents(name, { connection });
+    const attemptsAt = new Map<string, number[]>();
+    const worker = new Worker<Data>(
+      name,
+      jobs.processor(async (job: Job<Data>) => {
+        attemptsAt.set(job.id!, [...(attemptsAt.get(job.id!) ?? []), Date.now()]);
+        const step = job.data.script[job.attemptsMade] ?? 'ok';
+        if (step === 'ok') return 'done';
+        throw Object.assign(new Error(`HTTP ${step}`), { status: Number(step), code: 'RequestThrottled' });
+      }),
+      { connection, settings: jobs.settings },
+    );
+    closers.push(() => queue.obliterate({ force: true }), () => queue.close(), () => events.close(), () => worker.close());
+    await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
+    return { queue, events, attemptsAt };
+  }
+
+  it('stops a job with budget-exhausted when the budget refuses the retry', async () => {
+    // An AWS quota with room for exactly one retry at cost 5 (the SDK's standard cost).
+    const budget = retryBudget({ type: 'aws-quota', capacity: 5 });
+    const givenUp: RetryError[] = [];
+    const { queue, events } = await setUp({ budget, onGiveUp: (error) => givenUp.push(error) });
+    const job = await queue.add('refused', { script: ['503', '503', '503'] });
+    await expect(job.waitUntilFinished(events, 20_000)).rejects.toThrow(/budget-exhausted/);
+    const failed = (await queue.getJob(job.id!))!;
+    expect(await failed.getState()).toBe('failed');
+    expect(failed.data.retryJournal!.map((r) => [r.attempt, r.action, r.reason, r.budgetTaken])).toEqual([
+      [1, 'retry', undefined, 5],
+      [2, 'stop', 'budget-exhausted', undefined],
+    ]);
+    expect(await budget.level()).toBe(0);
+    expect(givenUp.map((error) => [error.reason, error.attempts.length])).toEqual([['budget-exhausted', 2]]);
+  }, 30_000);
+
+  it('refunds the budget on success and publishes attempts and retries on the diagnostics channels', async () => {
+    const budget = retryBudget({ type: 'aws-quota' });
+    const retries: RetryInfo[] = [];
+    const published: unknown[] = [];
+    const listener = (event: unknown): void => void published.push(event);
+    diagnostics_channel.subscribe('retry-table:retry', listener);
+    try {
+      const { queue, events } = await setUp({ budget, onRetry: (info) => retries.push(info) });
+      const job = await queue.add('recovers', { script: ['503', 'ok'] });
+      await expect(job.waitUntilFinished(events, 20_000)).resolves.toBe('done');
+      expect(retries.map((r) => [r.attempt, r.delayMs, r.failure.status])).toEqual([[1, 300, 503]]);
+      expect(published).toContainEqual(expect.objectContaining({ policy: 'jobs', attempt: 1, delayMs: 300, rule: 'status:503' }));
+      // 500 − 5 for the retry, + 5 back for the success (AWS: the last retry's cost is refunded).
+      await expect.poll(() => budget.level()).toBe(500);
+    } finally {
+      diagnostics_channel.unsubscribe('retry-table:retry', listener);
+    }
+  }, 30_000);
+
+  it('parks a job in delayed while a shared cool-down runs, instead of holding a worker', async () => {
+    const budget = retryBudget({ type: 'aws-quota' });
+    await budget.coolDown(Date.now() + 800);
+    const { queue, events, attemptsAt } = await setUp({ budget });
+    const addedAt = Date.now();
+    const job = await queue.add('cooling', { script: ['ok'] });
+    await expect(job.waitUntilFinished(events, 20_000)).resolves.toBe('done');
+    expect(attemptsAt.get(job.id!)).toHaveLength(1);
+    expect(attemptsAt.get(job.id!)![0]! - addedAt).toBeGreaterThanOrEqual(700);
   }, 30_000);
 });

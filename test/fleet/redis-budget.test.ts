@@ -1,8 +1,10 @@
+import diagnostics_channel from 'node:diagnostics_channel';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { MemoryBudgetStore, RedisBudgetStore, retryBudget, type Failure } from '../../src/index.js';
+import { MemoryBudgetStore, retryBudget, type Failure } from '../../src/index.js';
+import { RedisBudgetStore } from '../../src/redis.js';
 import { redisAvailable, useRedis } from '../support/redis.js';
 
 const WORKER = fileURLToPath(new URL('./budget-worker.ts', import.meta.url));
@@ -88,14 +90,16 @@ describe.skipIf(!redisAvailable)('RedisBudgetStore against a real redis-server',
     const store = new RedisBudgetStore(silent, { timeoutMs: 50 });
     const budget = retryBudget({ type: 'aws-quota' }, { store, key: 'down' });
     const events: unknown[] = [];
-    const { budgetFallbackChannel } = await import('../../src/index.js');
+    const { channels } = await import('../../src/index.js');
     const listener = (event: unknown): void => void events.push(event);
-    budgetFallbackChannel.subscribe(listener);
+    // The same channel any subscriber reaches by name.
+    diagnostics_channel.subscribe('retry-table:budget-fallback', listener);
     const started = Date.now();
     expect(await budget.requestRetry(throttled)).toEqual({ allowed: true, taken: 5 });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await budget.level()).toBe(495);
-    budgetFallbackChannel.unsubscribe(listener);
+    diagnostics_channel.unsubscribe('retry-table:budget-fallback', listener);
+    expect(channels.budgetFallback.name).toBe('retry-table:budget-fallback');
     expect(events[0]).toMatchObject({ key: 'down', operation: 'spend' });
   });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MemoryBudgetStore, RedisBudgetStore, retryBudget, type BudgetDesign, type Failure } from '../../src/index.js';
+import { MemoryBudgetStore, retryBudget, type BudgetDesign, type Failure } from '../../src/index.js';
+import { RedisBudgetStore } from '../../src/redis.js';
 import { redisAvailable, useRedis } from '../support/redis.js';
 import { FUZZ_RUNS, FUZZ_SEED, FUZZ_TIMEOUT_MS, fuzzParameters, label } from './fuzz-settings.js';
 

@@ -1,0 +1,42 @@
+import { OptionsError } from '../../shared/options-error.js';
+import { compileAwsQuotaDesign, type AwsQuotaDesign, type AwsQuotaRules } from './aws-quota.js';
+import { compileGrpcDesign, type GrpcBudgetDesign, type GrpcBudgetRules } from './grpc.js';
+
+/**
+ * Every budget design by its `type`: the design a user writes and the rules it compiles to. A
+ * design is added here and nowhere else; the types below are derived from this map.
+ */
+interface DesignKinds {
+  readonly grpc: { readonly design: GrpcBudgetDesign; readonly rules: GrpcBudgetRules };
+  readonly 'aws-quota': { readonly design: AwsQuotaDesign; readonly rules: AwsQuotaRules };
+}
+
+/** Which published design a {@link retryBudget} follows. */
+export type BudgetDesign = DesignKinds[keyof DesignKinds]['design'];
+
+/** A design compiled: its numbers in the stored unit and its token math. */
+export type CompiledBudgetDesign = DesignKinds[keyof DesignKinds]['rules'];
+
+/**
+ * The compilers, one per design. Typed as a mapped type over {@link DesignKinds}, so a design
+ * added to the map without a compiler here fails to compile.
+ */
+export const BUDGET_DESIGNS: { readonly [K in keyof DesignKinds]: (design: DesignKinds[K]['design']) => DesignKinds[K]['rules'] } = {
+  grpc: compileGrpcDesign,
+  'aws-quota': compileAwsQuotaDesign,
+};
+
+const DESIGN_TYPES = Object.keys(BUDGET_DESIGNS) as readonly string[];
+
+/** Validates a design where it is given and compiles it (a typed error names the bad field). */
+export function compileBudgetDesign(design: BudgetDesign): CompiledBudgetDesign {
+  if (design === null || typeof design !== 'object') throw new OptionsError('budget design', design, `must be an object with a type: ${DESIGN_TYPES.join(' or ')}`);
+  if (!DESIGN_TYPES.includes(design.type)) throw new OptionsError('budget design type', design.type, `must be ${DESIGN_TYPES.map((t) => `"${t}"`).join(' or ')}`);
+  return compileWith(design);
+}
+
+/** Looks the compiler up by the design's own type: the correlated lookup keeps kind and design together without a cast. */
+function compileWith<K extends keyof DesignKinds>(design: DesignKinds[K]['design'] & { readonly type: K }): DesignKinds[K]['rules'] {
+  const compile: (design: DesignKinds[K]['design']) => DesignKinds[K]['rules'] = BUDGET_DESIGNS[design.type];
+  return compile(design);
+}

@@ -1,0 +1,102 @@
+import { normalizeFailure } from '../failure/normalize.js';
+import type { Policy } from '../policy/define-policy.js';
+import { channels } from '../shared/channels.js';
+import type { Clock } from './clock.js';
+import type { AttemptEvent, GiveUpEvent, RetryEvent } from './diagnostics.js';
+import { callHook } from './hooks.js';
+import { journalRecords } from './journal.js';
+import { RetryError } from './retry-error.js';
+import type { RetryOptions } from './retry-options.js';
+import { step, type CallState, type RetryStep } from './step.js';
+
+/** The options a runner hands to the failure handler: what shapes a decision and who hears of it. */
+export type FailureOptions = Pick<RetryOptions, 'random' | 'signal' | 'maxElapsedMs' | 'budget' | 'onRetry' | 'onGiveUp'>;
+
+/** One call as the failure handler sees it: its policy, options, clock and when it started. */
+export interface CallContext {
+  readonly policy: Policy;
+  readonly options: FailureOptions;
+  readonly clock: Clock;
+  /** When the call started, by its clock (a BullMQ job: when it was added). */
+  readonly startedAt: number;
+}
+
+/** One failed attempt as the runner saw it. Times are offsets from the call's start. */
+export interface FailedAttempt {
+  /** What the attempt threw, or the failed `Response` it returned. */
+  readonly failed: unknown;
+  /** Whether `failed` was returned (a Response) rather than thrown. */
+  readonly returned: boolean;
+  readonly attempt: number;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** Whether the runner timed the attempt (the fast path does not read the clock). */
+  readonly timed: boolean;
+}
+
+/**
+ * The effectful shell around {@link step}, shared by every runner that executes calls (withRetry
+ * and retry, the BullMQ adapter): normalize the failure, publish the attempt, step, ask the
+ * budget when the step says so, then either give up (RetryError, `onGiveUp`, `retry-table:giveup`)
+ * or announce the retry (shared cool-down, `onRetry`, `retry-table:retry`). Returns the retry
+ * step, or throws the RetryError.
+ *
+ * @example
+ * ```ts
+ * const { delayMs, state: next } = await handleFailure(call, state, { failed: error, returned: false, attempt, startedAt, endedAt, timed: true });
+ * ```
+ */
+export async function handleFailure(call: CallContext, state: CallState, attempt: FailedAttempt): Promise<RetryStep> {
+  const { policy, options, clock } = call;
+  const { signal, budget } = options;
+  const endedAtMs = call.startedAt + attempt.endedAt;
+  const failure = await normalizeFailure(attempt.failed, { now: endedAtMs, signal, readers: policy.readers });
+  signal?.throwIfAborted();
+  const nowMs = clock.now();
+  const elapsedMs = nowMs - call.startedAt;
+  const random = (options.random ?? Math.random)();
+  if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt: attempt.attempt, ok: false, failure } satisfies AttemptEvent);
+  let result = step(policy, state, {
+    failure,
+    attempt: attempt.attempt,
+    startedAt: attempt.startedAt,
+    durationMs: attempt.timed ? attempt.endedAt - attempt.startedAt : undefined,
+    elapsedMs,
+    maxElapsedMs: options.maxElapsedMs,
+    random,
+    nowMs,
+    hasBudget: budget !== undefined,
+  });
+  if (result.action === 'ask-budget') result = result.resume(await budget!.requestRetry(failure));
+
+  if (result.action === 'stop') {
+    const { reason, resetsAt, refusedDelayMs } = result;
+    const attempts = journalRecords(result.state, call.startedAt);
+    const error = new RetryError({ reason, policy: policy.name, failure, attempts, cause: attempt.failed, resetsAt, refusedDelayMs });
+    callHook('onGiveUp', options.onGiveUp, error);
+    if (channels.giveup.hasSubscribers) channels.giveup.publish({ policy: policy.name, error } satisfies GiveUpEvent);
+    throw error;
+  }
+  const { decision, delayMs } = result;
+  if (result.coolDownUntil !== undefined) await budget!.coolDown(result.coolDownUntil, nowMs);
+  callHook('onRetry', options.onRetry, { attempt: attempt.attempt, delayMs, failure, decision, error: attempt.failed, elapsedMs });
+  if (channels.retry.hasSubscribers) {
+    const event: RetryEvent = { policy: policy.name, attempt: attempt.attempt, failure, delayMs, rule: decision.rule.id, source: decision.source };
+    channels.retry.publish(event);
+  }
+  if (attempt.returned) discardBody(attempt.failed);
+  return result;
+}
+
+/**
+ * Frees the connection behind a failed `Response` we are about to retry: undici keeps a socket
+ * busy until its body is read or cancelled. The last failed Response is kept unread for the caller.
+ */
+function discardBody(value: unknown): void {
+  try {
+    const body = (value as { body?: { cancel?: () => Promise<void> } | null }).body;
+    body?.cancel?.().catch(() => undefined);
+  } catch {
+    // A body that cannot be cancelled is left to the garbage collector.
+  }
+}

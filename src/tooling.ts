@@ -1,0 +1,4 @@
+// `retry-table/tooling`: renderers for docs and dashboards. Kept out of the core entry so an
+// application that only retries does not ship them.
+export { explainPolicy, policyTableMarkdown, type ExplainedRule } from './explain/explain-policy.js';
+export { policyTimelineSvg } from './explain/timeline-svg.js';

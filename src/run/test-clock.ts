@@ -1,3 +1,5 @@
+import { checkOptionKeys } from '../shared/option-keys.js';
+import { OptionsError } from '../shared/options-error.js';
 import type { Clock } from './clock.js';
 import { MinHeap } from './min-heap.js';
 
@@ -51,6 +53,8 @@ export class TestClock implements Clock {
    * @param options - whether to record sleeps
    */
   constructor(startMs = 0, options: TestClockOptions = {}) {
+    if (!Number.isFinite(startMs)) throw new OptionsError('startMs', startMs, 'must be a finite number of milliseconds');
+    checkOptionKeys('TestClock', options, ['recordSleeps']);
     this.current = startMs;
     this.recordSleeps = options.recordSleeps ?? true;
   }

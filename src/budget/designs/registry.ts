@@ -1,4 +1,5 @@
 import { OptionsError } from '../../shared/options-error.js';
+import type { BudgetRules } from './budget-rules.js';
 import { compileAwsQuotaDesign, type AwsQuotaDesign, type AwsQuotaRules } from './aws-quota.js';
 import { compileGrpcDesign, type GrpcBudgetDesign, type GrpcBudgetRules } from './grpc.js';
 
@@ -6,10 +7,10 @@ import { compileGrpcDesign, type GrpcBudgetDesign, type GrpcBudgetRules } from '
  * Every budget design by its `type`: the design a user writes and the rules it compiles to. A
  * design is added here and nowhere else; the types below are derived from this map.
  */
-interface DesignKinds {
+export type DesignKinds = {
   readonly grpc: { readonly design: GrpcBudgetDesign; readonly rules: GrpcBudgetRules };
   readonly 'aws-quota': { readonly design: AwsQuotaDesign; readonly rules: AwsQuotaRules };
-}
+};
 
 /** Which published design a {@link retryBudget} follows. */
 export type BudgetDesign = DesignKinds[keyof DesignKinds]['design'];
@@ -17,11 +18,20 @@ export type BudgetDesign = DesignKinds[keyof DesignKinds]['design'];
 /** A design compiled: its numbers in the stored unit and its token math. */
 export type CompiledBudgetDesign = DesignKinds[keyof DesignKinds]['rules'];
 
+/** A map of design kinds, as {@link DesignKinds} is one. */
+type KindMap = { readonly [type: string]: { readonly design: { readonly type: string }; readonly rules: BudgetRules } };
+
 /**
- * The compilers, one per design. Typed as a mapped type over {@link DesignKinds}, so a design
- * added to the map without a compiler here fails to compile.
+ * A compiler for every kind of a map: a mapped type, so a map with one more kind needs one more
+ * compiler (test/budget/registry.test-d.ts shows it).
  */
-export const BUDGET_DESIGNS: { readonly [K in keyof DesignKinds]: (design: DesignKinds[K]['design']) => DesignKinds[K]['rules'] } = {
+export type DesignCompilers<M extends KindMap> = { readonly [K in keyof M]: (design: M[K]['design']) => M[K]['rules'] };
+
+/**
+ * The compilers, one per design. Typed as {@link DesignCompilers} of {@link DesignKinds}, so a
+ * design added to the map without a compiler here fails to compile.
+ */
+export const BUDGET_DESIGNS: DesignCompilers<DesignKinds> = {
   grpc: compileGrpcDesign,
   'aws-quota': compileAwsQuotaDesign,
 };

@@ -1,6 +1,7 @@
 import { channels } from '../shared/channels.js';
 import { checkOptionKeys } from '../shared/option-keys.js';
 import { OptionsError } from '../shared/options-error.js';
+import { isDuration } from '../shared/validate.js';
 import type { BudgetStore } from './budget-store.js';
 import type { BudgetRules } from './designs/budget-rules.js';
 import { MemoryBudgetStore } from './memory-store.js';
@@ -79,6 +80,7 @@ export class RedisBudgetStore implements BudgetStore {
     this.timeoutMs = positive('timeoutMs', options.timeoutMs ?? 250);
     this.idleTtlMs = positive('idleTtlMs', options.idleTtlMs ?? 86_400_000);
     this.coolDownCacheMs = options.coolDownCacheMs ?? 100;
+    if (!isDuration(this.coolDownCacheMs)) throw new OptionsError('coolDownCacheMs', this.coolDownCacheMs, 'must be a number of milliseconds, 0 or more');
     this.fallback = options.fallback ?? new MemoryBudgetStore();
   }
 
@@ -153,6 +155,6 @@ export class RedisBudgetStore implements BudgetStore {
 const FELL_BACK = Symbol('fell back');
 
 function positive(option: string, value: number): number {
-  if (!(Number.isFinite(value) && value > 0)) throw new OptionsError(option, value, 'must be a number of milliseconds above 0');
+  if (!(isDuration(value) && value > 0)) throw new OptionsError(option, value, 'must be a number of milliseconds above 0');
   return value;
 }

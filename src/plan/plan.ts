@@ -4,6 +4,7 @@ import type { Policy } from '../policy/define-policy.js';
 import { START, step, type CallState } from '../run/step.js';
 import { checkOptionKeys } from '../shared/option-keys.js';
 import { OptionsError } from '../shared/options-error.js';
+import { isDuration } from '../shared/validate.js';
 
 /** Options of {@link plan}. */
 export interface PlanOptions {
@@ -63,7 +64,7 @@ export interface Plan {
 export function plan(policy: Policy, failures: readonly Failure[], options: PlanOptions = {}): Plan {
   checkOptionKeys('plan', options, PLAN_OPTION_KEYS);
   const attemptDurationMs = options.attemptDurationMs ?? 0;
-  if (!(attemptDurationMs >= 0 && Number.isFinite(attemptDurationMs))) {
+  if (!isDuration(attemptDurationMs)) {
     throw new OptionsError('attemptDurationMs', attemptDurationMs, 'must be a finite number of milliseconds, 0 or more');
   }
   const steps: PlanStep[] = [];

@@ -39,6 +39,14 @@ export interface GiveUpEvent {
 /**
  * Published when a Redis budget store answers from its local fallback (Redis unreachable, slow or
  * failing).
+ *
+ * @example
+ * ```ts
+ * diagnostics_channel.subscribe('retry-table:budget-fallback', (event) => {
+ *   const { key, operation } = event as BudgetFallbackEvent;
+ *   metrics.increment('retry_budget_fallback', { key, operation });
+ * });
+ * ```
  */
 export interface BudgetFallbackEvent {
   /** The budget's key. */

@@ -1,6 +1,13 @@
 import type { Failure } from '../../failure/failure.js';
 
-/** What spending for one retry did to a bucket. */
+/**
+ * What spending for one retry did to a bucket.
+ *
+ * @example
+ * ```ts
+ * const result: SpendResult = retryBudget({ type: 'aws-quota' }).design.spend(3, 5); // { level: 3, allowed: false, taken: 0 }
+ * ```
+ */
 export interface SpendResult {
   /** The bucket's level afterwards. */
   readonly level: number;

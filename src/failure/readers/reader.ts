@@ -37,6 +37,44 @@ export interface BodyReader {
   read(body: ErrorBody): BodyFields | undefined;
 }
 
+/** What header readers can tell about a failure: the fields servers send as headers. */
+export type Hints = Pick<Failure, 'requestId' | 'timestamp' | 'retryAfterMs' | 'quota'>;
+
+/** The {@link Failure} field a {@link HintReader} fills. */
+export type HintField = keyof Hints;
+
+/**
+ * Reads one field of a failure from the response headers (`Retry-After`, the MWS quota
+ * headers, a request id header, your API's own). Each reader fills one field, and only while
+ * no earlier source has filled it: that keeps the precedence a plain list order, and reading a
+ * failure allocates nothing per reader.
+ *
+ * `headers` is whatever the client handed over: a WHATWG `Headers`, axios' `AxiosHeaders`, or
+ * a plain record (got, node:http); read it with `readHeader`, which understands all of them.
+ * The reader is a pure function of the headers and `now` (the clock reading, epoch ms), so
+ * relative hints come out right under a test clock.
+ *
+ * @example
+ * ```ts
+ * const acmeRetryIn: HintReader<'retryAfterMs'> = {
+ *   name: 'acme-retry-in',
+ *   field: 'retryAfterMs',
+ *   read: (headers) => {
+ *     const seconds = Number(readHeader(headers, 'x-acme-retry-in'));
+ *     return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+ *   },
+ * };
+ * ```
+ */
+export interface HintReader<F extends HintField = HintField> {
+  /** A name for docs and debugging. */
+  readonly name: string;
+  /** The field this reader fills. */
+  readonly field: F;
+  /** Must not throw; a thrown error (or a value of the wrong type) is treated as "no hint". */
+  read(headers: unknown, now: number): Hints[F] | undefined;
+}
+
 /**
  * Readers a policy (or a `normalizeFailure` call) adds in front of the built-in ones.
  *
@@ -49,4 +87,9 @@ export interface BodyReader {
 export interface FailureReaders {
   /** Tried in order before the built-in body readers; the first that returns fields wins. */
   readonly body?: readonly BodyReader[];
+  /**
+   * Tried in order before the built-in header readers; for each field the first value wins.
+   * A request id from the body still wins over one from a header.
+   */
+  readonly hints?: readonly HintReader[];
 }

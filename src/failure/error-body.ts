@@ -1,6 +1,13 @@
 import type { ErrorBody } from './readers/reader.js';
 
-/** Bodies longer than this are cut before parsing: an error body is small, a huge one is noise. */
+/**
+ * Bodies longer than this are cut before parsing: an error body is small, a huge one is noise.
+ *
+ * @example
+ * ```ts
+ * errorBodyFromText('x'.repeat(100_000))?.text?.length; // 65536
+ * ```
+ */
 export const MAX_BODY_CHARS = 64 * 1024;
 
 /**

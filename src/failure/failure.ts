@@ -6,15 +6,32 @@
  * - `timeout`: the attempt ran out of time (`attemptTimeoutMs`, `AbortSignal.timeout`, a client's `TimeoutError`).
  * - `abort`: something aborted the attempt (an `AbortError` that is not a timeout).
  * - `unknown`: anything else, such as a `TypeError` from the caller's own code.
+ *
+ * @example
+ * ```ts
+ * const transport: FailureKind[] = ['network', 'timeout'];
+ * ```
  */
 export type FailureKind = 'http' | 'network' | 'timeout' | 'abort' | 'unknown';
 
-/** Every {@link FailureKind}, in a fixed order (used to validate tables and to generate docs). */
+/**
+ * Every {@link FailureKind}, in a fixed order (used to validate tables and to generate docs).
+ *
+ * @example
+ * ```ts
+ * FAILURE_KINDS.includes('abort'); // true
+ * ```
+ */
 export const FAILURE_KINDS: readonly FailureKind[] = ['http', 'network', 'timeout', 'abort', 'unknown'];
 
 /**
  * Rate-limit quota the server reported alongside a failure (Amazon MWS sends
  * `x-mws-quota-max`, `x-mws-quota-remaining` and `x-mws-quota-resetsOn`).
+ *
+ * @example
+ * ```ts
+ * const quota: Quota = { max: 200, remaining: 0, resetsAt: 1704889800000, resetsInMs: 1800000 };
+ * ```
  */
 export interface Quota {
   /** Requests allowed in the quota window. */

@@ -4,7 +4,15 @@ import { safeGet } from './safe-read.js';
  * Reads one header from any of the shapes clients use: a WHATWG `Headers` (fetch, undici),
  * an object with a `get` method (axios' `AxiosHeaders`), or a plain record (got, node:http),
  * whose keys may be in any case and whose values may be arrays. Returns the first value.
- * Never throws.
+ * Never throws. Header readers of your own use it, whatever client the headers came from.
+ *
+ * @param headers - the headers as the client hands them over
+ * @param name - the header's name, in any case
+ * @example
+ * ```ts
+ * readHeader(new Headers({ 'Retry-After': '3' }), 'retry-after'); // '3'
+ * readHeader({ 'x-acme-trace': ['tr-1', 'tr-2'] }, 'X-Acme-Trace'); // 'tr-1'
+ * ```
  */
 export function readHeader(headers: unknown, name: string): string | undefined {
   if (headers === null || typeof headers !== 'object') return undefined;

@@ -30,7 +30,15 @@ const NON_NETWORK_UNDICI_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
 ]);
 
-/** True for a Node or undici code that marks a transport failure worth classifying as `network`. */
+/**
+ * True for a Node or undici code that marks a transport failure worth classifying as `network`.
+ *
+ * @example
+ * ```ts
+ * isNetworkCode('UND_ERR_SOCKET'); // true
+ * isNetworkCode('UND_ERR_ABORTED'); // false: the caller aborted
+ * ```
+ */
 export function isNetworkCode(code: string): boolean {
   if (NETWORK_CODES.has(code)) return true;
   return code.startsWith('UND_ERR_') && !NON_NETWORK_UNDICI_CODES.has(code);

@@ -7,7 +7,14 @@ import { readBodyText } from './read-body-text.js';
 import type { ErrorBody, FailureReaders } from './readers/reader.js';
 import { BUILT_IN_READERS } from './readers/registry.js';
 
-/** Options for {@link normalizeFailure}. */
+/**
+ * Options for {@link normalizeFailure}.
+ *
+ * @example
+ * ```ts
+ * const options: NormalizeOptions = { now: clock.now(), signal, bodyTimeoutMs: 500, readers: { body: [acmeBody] } };
+ * ```
+ */
 export interface NormalizeOptions {
   /**
    * The current time in epoch milliseconds, used to turn `Retry-After` dates and quota reset

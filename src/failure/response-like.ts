@@ -1,6 +1,13 @@
 import { safeGet } from './safe-read.js';
 
-/** The smallest part of the fetch `Response` interface retry-table needs. */
+/**
+ * The smallest part of the fetch `Response` interface retry-table needs.
+ *
+ * @example
+ * ```ts
+ * const response: ResponseLike = new Response(null, { status: 503 });
+ * ```
+ */
 export interface ResponseLike {
   readonly status: number;
   readonly headers: unknown;
@@ -8,7 +15,15 @@ export interface ResponseLike {
   clone(): { readonly body: ReadableStream<Uint8Array> | null };
 }
 
-/** True for a fetch `Response` (or anything shaped like one). Never throws. */
+/**
+ * True for a fetch `Response` (or anything shaped like one). Never throws.
+ *
+ * @example
+ * ```ts
+ * isResponseLike(new Response(null, { status: 503 })); // true
+ * isResponseLike({ status: 503 }); // false: no clone(), no headers
+ * ```
+ */
 export function isResponseLike(value: unknown): value is ResponseLike {
   return (
     typeof safeGet(value, 'status') === 'number' &&
@@ -17,7 +32,15 @@ export function isResponseLike(value: unknown): value is ResponseLike {
   );
 }
 
-/** A response a wrapped call returned that counts as a failure: status 400 or more. */
+/**
+ * A response a wrapped call returned that counts as a failure: status 400 or more.
+ *
+ * @example
+ * ```ts
+ * isFailedResponse(new Response(null, { status: 429 })); // true
+ * isFailedResponse(new Response('ok')); // false
+ * ```
+ */
 export function isFailedResponse(value: unknown): value is ResponseLike {
   // Cheap checks first: this runs on every successful call.
   return typeof value === 'object' && value !== null && isResponseLike(value) && value.status >= 400;

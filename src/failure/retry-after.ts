@@ -29,6 +29,12 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 /**
  * Milliseconds from `nowMs` until `epochMs`, never negative; undefined when `epochMs` is not a
  * finite time.
+ *
+ * @example
+ * ```ts
+ * millisUntil(5000, 1000); // 4000
+ * millisUntil(1000, 5000); // 0: already past
+ * ```
  */
 export function millisUntil(epochMs: number, nowMs: number): number | undefined {
   if (!Number.isFinite(epochMs) || !Number.isFinite(nowMs)) return undefined;

@@ -37,10 +37,24 @@ export interface BodyReader {
   read(body: ErrorBody): BodyFields | undefined;
 }
 
-/** What header readers can tell about a failure: the fields servers send as headers. */
+/**
+ * What header readers can tell about a failure: the fields servers send as headers.
+ *
+ * @example
+ * ```ts
+ * const hints: Hints = { requestId: 'b7c3b0a4', retryAfterMs: 3000 };
+ * ```
+ */
 export type Hints = Pick<Failure, 'requestId' | 'timestamp' | 'retryAfterMs' | 'quota'>;
 
-/** The {@link Failure} field a {@link HintReader} fills. */
+/**
+ * The {@link Failure} field a {@link HintReader} fills.
+ *
+ * @example
+ * ```ts
+ * const field: HintField = 'retryAfterMs';
+ * ```
+ */
 export type HintField = keyof Hints;
 
 /**

@@ -1,7 +1,10 @@
 import type { Failure } from '../failure/failure.js';
 import { OptionsError } from '../shared/options-error.js';
 import { applyJitter } from '../schedule/apply-jitter.js';
-import { compileSchedule, LIST_EXHAUSTED, stepDelayMs, type CompiledSchedule } from '../schedule/compiled-schedule.js';
+import { compileJitter } from '../schedule/compile-jitter.js';
+import { compileSchedule } from '../schedule/compile-schedule.js';
+import type { CompiledSchedule, ScheduleHint } from '../schedule/compiled-schedule.js';
+import type { JitterFunction } from '../schedule/jitter-kind.js';
 import type { Decision, DecisionState, DelaySource, StopDecision } from './decision.js';
 import type { CompiledRule } from './compiled-rule.js';
 import type { RuleIndex } from './rule-index.js';
@@ -13,6 +16,13 @@ const NO_RULE: StopDecision = Object.freeze({ action: 'stop', reason: 'not-retry
 /** What decide precomputes per row, so deciding allocates nothing but a retry decision. */
 interface RulePlan {
   readonly schedule: CompiledSchedule;
+  /** Whether the schedule waits for `failure.retryAfterMs` when present. */
+  readonly readsRetryAfter: boolean;
+  /** Whether the schedule waits for `failure.quota.resetsInMs` when present. */
+  readonly readsQuotaReset: boolean;
+  readonly jitter: JitterFunction;
+  /** The cap of a delay from the schedule: the schedule's cap when below the policy's longest wait. */
+  readonly scheduleCapMs: number;
   readonly notRetryable: StopDecision;
   readonly exhausted: StopDecision;
 }
@@ -20,7 +30,14 @@ interface RulePlan {
 /**
  * Builds the pure decision function of a compiled table. The order of checks is the order a
  * reader of the table expects: the row, its verdict, the attempt limits, the schedule, the
- * policy's longest wait, jitter and caps, and last the caller's deadline.
+ * policy's longest wait, jitter and caps, and last the caller's deadline. Schedules and jitters
+ * are compiled here, once per row, so deciding reads no spec and dispatches on no kind.
+ *
+ * @example
+ * ```ts
+ * const decide = makeDecide(rules, new RuleIndex(rules), 3, MAX_TIMER_DELAY_MS);
+ * decide({ kind: 'network' }, { attempt: 1 }); // { action: 'retry', delayMs: 200, rule, source: 'schedule' }
+ * ```
  */
 export function makeDecide(
   rules: readonly CompiledRule[],
@@ -28,11 +45,18 @@ export function makeDecide(
   maxAttempts: number,
   maxDelayMs: number,
 ): (failure: Failure, state: DecisionState) => Decision {
-  const plans: readonly RulePlan[] = rules.map((rule) => ({
-    schedule: compileSchedule(rule.schedule),
-    notRetryable: Object.freeze({ action: 'stop', reason: 'not-retryable', rule }),
-    exhausted: Object.freeze({ action: 'stop', reason: 'attempts-exhausted', rule }),
-  }));
+  const plans: readonly RulePlan[] = rules.map((rule) => {
+    const schedule = compileSchedule(rule.schedule);
+    return {
+      schedule,
+      readsRetryAfter: readsHint(schedule.hint, 'retry-after'),
+      readsQuotaReset: readsHint(schedule.hint, 'quota-reset'),
+      jitter: compileJitter(rule.jitter),
+      scheduleCapMs: schedule.capMs !== undefined && schedule.capMs < maxDelayMs ? schedule.capMs : maxDelayMs,
+      notRetryable: Object.freeze({ action: 'stop', reason: 'not-retryable', rule }),
+      exhausted: Object.freeze({ action: 'stop', reason: 'attempts-exhausted', rule }),
+    };
+  });
 
   return function decide(failure: Failure, state: DecisionState): Decision {
     const { attempt, maxElapsedMs } = state;
@@ -54,7 +78,7 @@ export function makeDecide(
     const { schedule } = plan;
     let delayMs: number;
     let source: DelaySource = 'schedule';
-    const resetsInMs = schedule.hint === 'quota-reset' ? failure.quota?.resetsInMs : undefined;
+    const resetsInMs = plan.readsQuotaReset ? failure.quota?.resetsInMs : undefined;
     if (resetsInMs !== undefined) {
       if (resetsInMs > maxDelayMs) {
         return { action: 'stop', reason: 'quota-exhausted', rule, refusedDelayMs: resetsInMs, resetsAt: failure.quota?.resetsAt };
@@ -62,20 +86,23 @@ export function makeDecide(
       delayMs = resetsInMs;
       source = 'quota-reset';
     } else {
-      delayMs = stepDelayMs(schedule.step, attempt);
-      const hint = schedule.hint === 'retry-after' ? failure.retryAfterMs : undefined;
-      if (hint !== undefined && !(schedule.mode === 'max' && delayMs > hint)) {
+      const stepMs = schedule.stepDelayMs(attempt);
+      const hint = plan.readsRetryAfter ? failure.retryAfterMs : undefined;
+      // A hint still counts when the steps have run out: the server said when to come back.
+      if (hint !== undefined && !(schedule.mode === 'max' && stepMs !== undefined && stepMs > hint)) {
         delayMs = hint;
         source = 'retry-after';
-      } else if (delayMs === LIST_EXHAUSTED) {
+      } else if (stepMs === undefined) {
         return plan.exhausted;
+      } else {
+        delayMs = stepMs;
       }
     }
     if (delayMs > maxDelayMs) return { action: 'stop', reason: 'retry-after-too-long', rule, refusedDelayMs: delayMs };
 
     const previousMs = state.previousDelayMs;
     const jittered = applyJitter(
-      rule.jitter,
+      plan.jitter,
       delayMs,
       source !== 'schedule',
       schedule.baseMs,
@@ -83,7 +110,7 @@ export function makeDecide(
       random,
     );
     // Caps apply after jitter, so no jitter can push a delay past them.
-    const capMs = source === 'schedule' && schedule.capMs !== undefined && schedule.capMs < maxDelayMs ? schedule.capMs : maxDelayMs;
+    const capMs = source === 'schedule' ? plan.scheduleCapMs : maxDelayMs;
     delayMs = Math.floor(jittered < capMs ? jittered : capMs);
 
     // A clock that went backwards (or a NaN reading) must not buy extra time: count it as 0.
@@ -93,4 +120,20 @@ export function makeDecide(
     }
     return { action: 'retry', delayMs, rule, source };
   };
+}
+
+/**
+ * Whether a schedule with `hint` reads the server hint `field`. A switch, so that a new hint
+ * kind is a compile error here until decide knows which failure field it reads.
+ */
+function readsHint(hint: ScheduleHint, field: Exclude<ScheduleHint, 'none'>): boolean {
+  switch (hint) {
+    case 'none':
+      return false;
+    case 'retry-after':
+    case 'quota-reset':
+      return hint === field;
+    default:
+      return hint satisfies never;
+  }
 }

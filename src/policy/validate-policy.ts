@@ -1,11 +1,13 @@
 import { FAILURE_KINDS } from '../failure/failure.js';
 import { MAX_TIMER_DELAY_MS } from '../shared/limits.js';
+import { isIntegerIn, isPlainObject } from '../shared/validate.js';
 import { PolicyError } from './policy-error.js';
 import type { ScheduleSpec } from '../schedule/schedule-spec.js';
+import { validateJitterSpec } from '../schedule/validate-jitter.js';
+import { validateScheduleSpec } from '../schedule/validate-schedule.js';
 import type { PolicySpec, RuleMatch, RuleSpec, StatusClass } from './policy-spec.js';
 
 const STATUS_CLASSES: readonly string[] = ['1xx', '2xx', '3xx', '4xx', '5xx'];
-const JITTER_NAMES: readonly string[] = ['none', 'full', 'equal', 'decorrelated'];
 const POLICY_FIELDS = new Set(['name', 'rules', 'maxAttempts', 'maxDelayMs', 'schedule', 'jitter', 'description']);
 const RULE_FIELDS = new Set(['id', 'match', 'retry', 'schedule', 'jitter', 'maxRetries', 'note', 'coolDown']);
 const MATCH_FIELDS = new Set(['code', 'status', 'kind']);
@@ -41,8 +43,8 @@ export function validatePolicySpec(input: unknown): PolicySpec {
   const maxAttempts = spec['maxAttempts'] ?? DEFAULT_MAX_ATTEMPTS;
   if (!isIntegerIn(maxAttempts, 1, MAX_ATTEMPTS_LIMIT))
     failPolicy('maxAttempts', maxAttempts, `must be an integer from 1 to ${MAX_ATTEMPTS_LIMIT}`);
-  if (spec['schedule'] !== undefined) validateSchedule(spec['schedule'], 'schedule', maxDelayMs as number, failPolicy, 0);
-  if (spec['jitter'] !== undefined) validateJitter(spec['jitter'], 'jitter', failPolicy);
+  if (spec['schedule'] !== undefined) validateScheduleSpec(spec['schedule'], 'schedule', maxDelayMs, failPolicy);
+  if (spec['jitter'] !== undefined) validateJitterSpec(spec['jitter'], 'jitter', failPolicy);
 
   const rules = spec['rules'];
   if (!Array.isArray(rules) || rules.length === 0) failPolicy('rules', rules, 'must be a non-empty array of rules');
@@ -57,7 +59,7 @@ export function validatePolicySpec(input: unknown): PolicySpec {
     if (!isPlainObject(rule)) {
       throw new PolicyError({ policy: policyName, field: `rules[${index}]`, value: rule, problem: 'must be an object' });
     }
-    validateRule(rule, maxDelayMs as number, fail);
+    validateRule(rule, maxDelayMs, fail);
     const id = ruleId(rule as unknown as RuleSpec);
     if (seenIds.has(id)) fail('id', id, 'duplicates the id of an earlier rule');
     seenIds.add(id);
@@ -80,8 +82,8 @@ function validateRule(rule: Record<string, unknown>, maxDelayMs: number, fail: F
   if (rule['coolDown'] !== undefined && typeof rule['coolDown'] !== 'boolean') fail('coolDown', rule['coolDown'], 'must be true or false');
   if (rule['maxRetries'] !== undefined && !isIntegerIn(rule['maxRetries'], 0, MAX_ATTEMPTS_LIMIT))
     fail('maxRetries', rule['maxRetries'], `must be an integer from 0 to ${MAX_ATTEMPTS_LIMIT}`);
-  if (rule['schedule'] !== undefined) validateSchedule(rule['schedule'], 'schedule', maxDelayMs, fail, 0);
-  if (rule['jitter'] !== undefined) validateJitter(rule['jitter'], 'jitter', fail);
+  if (rule['schedule'] !== undefined) validateScheduleSpec(rule['schedule'], 'schedule', maxDelayMs, fail);
+  if (rule['jitter'] !== undefined) validateJitterSpec(rule['jitter'], 'jitter', fail);
   validateMatch(rule['match'], fail);
 }
 
@@ -99,62 +101,6 @@ function validateMatch(match: unknown, fail: Fail): void {
   forEachValue(fields['kind'], 'match.kind', fail, (kind, field) => {
     if (!(FAILURE_KINDS as readonly unknown[]).includes(kind)) fail(field, kind, `must be one of ${FAILURE_KINDS.join(', ')}`);
   });
-}
-
-function validateSchedule(schedule: unknown, field: string, maxDelayMs: number, fail: Fail, depth: number): void {
-  if (!isPlainObject(schedule)) fail(field, schedule, 'must be a schedule object with a "type"');
-  const s = schedule as Record<string, unknown>;
-  const delay = (value: unknown, at: string): void => {
-    if (!isFiniteNumber(value) || value < 0) fail(at, value, 'must be a finite number of milliseconds, 0 or more');
-    if ((value as number) > maxDelayMs) fail(at, value, `must not exceed the policy's maxDelayMs (${maxDelayMs})`);
-  };
-  switch (s['type']) {
-    case 'list': {
-      rejectUnknownFields(s, new Set(['type', 'delaysMs']), `${field}.`, fail);
-      const list = s['delaysMs'];
-      if (!Array.isArray(list) || list.length === 0) fail(`${field}.delaysMs`, list, 'must be a non-empty array of delays');
-      (list as unknown[]).forEach((value, i) => delay(value, `${field}.delaysMs[${i}]`));
-      return;
-    }
-    case 'constant':
-      rejectUnknownFields(s, new Set(['type', 'delayMs']), `${field}.`, fail);
-      delay(s['delayMs'], `${field}.delayMs`);
-      return;
-    case 'exponential': {
-      rejectUnknownFields(s, new Set(['type', 'baseMs', 'factor', 'capMs']), `${field}.`, fail);
-      delay(s['baseMs'], `${field}.baseMs`);
-      const factor = s['factor'] ?? 2;
-      if (!isFiniteNumber(factor) || factor < 1 || factor > 100) fail(`${field}.factor`, factor, 'must be a number from 1 to 100');
-      if (s['capMs'] !== undefined) delay(s['capMs'], `${field}.capMs`);
-      return;
-    }
-    case 'retry-after':
-    case 'quota-reset': {
-      const allowed = s['type'] === 'retry-after' ? ['type', 'fallback', 'mode'] : ['type', 'fallback'];
-      rejectUnknownFields(s, new Set(allowed), `${field}.`, fail);
-      if (s['mode'] !== undefined && s['mode'] !== 'prefer' && s['mode'] !== 'max')
-        fail(`${field}.mode`, s['mode'], 'must be "prefer" or "max"');
-      // One level of hint wrapping is enough; deeper nesting is almost certainly a mistake.
-      if (depth > 0) fail(`${field}.type`, s['type'], 'cannot be nested inside another hint schedule');
-      validateSchedule(s['fallback'], `${field}.fallback`, maxDelayMs, fail, depth + 1);
-      return;
-    }
-    default:
-      fail(`${field}.type`, s['type'], 'must be one of list, constant, exponential, retry-after, quota-reset');
-  }
-}
-
-function validateJitter(jitter: unknown, field: string, fail: Fail): void {
-  if (typeof jitter === 'string') {
-    if (!JITTER_NAMES.includes(jitter)) fail(field, jitter, `must be one of ${JITTER_NAMES.join(', ')} or { type: "additive", maxMs }`);
-    return;
-  }
-  if (!isPlainObject(jitter) || jitter['type'] !== 'additive')
-    fail(field, jitter, `must be one of ${JITTER_NAMES.join(', ')} or { type: "additive", maxMs }`);
-  const j = jitter as Record<string, unknown>;
-  rejectUnknownFields(j, new Set(['type', 'maxMs']), `${field}.`, fail);
-  if (!isFiniteNumber(j['maxMs']) || j['maxMs'] < 0 || j['maxMs'] > MAX_TIMER_DELAY_MS)
-    fail(`${field}.maxMs`, j['maxMs'], 'must be a finite number of milliseconds, 0 or more');
 }
 
 /** A row's id: given, or derived from its match so docs and errors can still name it. */
@@ -197,18 +143,6 @@ function rejectUnknownFields(record: Record<string, unknown>, allowed: ReadonlyS
     const name = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
     if (!allowed.has(key)) fail(`${prefix}${name}`, record[key], `is not a known field (known: ${[...allowed].join(', ')})`);
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function isIntegerIn(value: unknown, min: number, max: number): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
 function safeField(value: unknown, key: string): unknown {

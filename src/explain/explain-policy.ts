@@ -1,5 +1,5 @@
 import type { Policy } from '../policy/define-policy.js';
-import { toList } from '../policy/validate-policy.js';
+import { toList } from '../policy/match-fields.js';
 import { describeJitter, describeSchedule, formatMs } from './describe-schedule.js';
 
 /** One row of a policy, in words: what {@link explainPolicy} returns and the README shows. */

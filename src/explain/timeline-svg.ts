@@ -1,7 +1,7 @@
 import type { Failure } from '../failure/failure.js';
 import type { CompiledRule } from '../policy/compiled-rule.js';
 import type { Policy } from '../policy/define-policy.js';
-import { toList } from '../policy/validate-policy.js';
+import { toList } from '../policy/match-fields.js';
 import { plan } from '../plan/plan.js';
 import { formatMs } from './describe-schedule.js';
 

@@ -9,7 +9,8 @@ import type { Decision, DecisionState } from './decision.js';
 import { makeDecide } from './decide.js';
 import type { PolicySpec } from './policy-spec.js';
 import { RuleIndex } from './rule-index.js';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_SCHEDULE, ruleId, validatePolicySpec } from './validate-policy.js';
+import { ruleId } from './match-fields.js';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_SCHEDULE, validatePolicySpec } from './validate-policy.js';
 
 /**
  * A compiled policy: the table as data plus its pure decision function.

@@ -1,6 +1,6 @@
 import type { Failure, FailureKind } from '../failure/failure.js';
 import type { CompiledRule } from './compiled-rule.js';
-import { isStatusClass, toList } from './validate-policy.js';
+import { isStatusClass, toList } from './match-fields.js';
 
 /** No row: larger than any row index, so `Math.min` with it is a no-op. */
 const NONE = Number.MAX_SAFE_INTEGER;

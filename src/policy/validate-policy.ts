@@ -5,12 +5,15 @@ import { PolicyError } from './policy-error.js';
 import type { ScheduleSpec } from '../schedule/schedule-spec.js';
 import { validateJitterSpec } from '../schedule/validate-jitter.js';
 import { validateScheduleSpec } from '../schedule/validate-schedule.js';
-import type { PolicySpec, RuleMatch, RuleSpec, StatusClass } from './policy-spec.js';
+import type { PolicySpec, RuleMatch, RuleSpec } from './policy-spec.js';
+import { ruleId, toList } from './match-fields.js';
+import { rejectUnknownFields, type FieldSet } from '../shared/fields.js';
 
 const STATUS_CLASSES: readonly string[] = ['1xx', '2xx', '3xx', '4xx', '5xx'];
-const POLICY_FIELDS = new Set(['name', 'rules', 'maxAttempts', 'maxDelayMs', 'schedule', 'jitter', 'description']);
-const RULE_FIELDS = new Set(['id', 'match', 'retry', 'schedule', 'jitter', 'maxRetries', 'note', 'coolDown']);
-const MATCH_FIELDS = new Set(['code', 'status', 'kind']);
+// Records, not lists: a field added to the spec types but not here (or the reverse) fails to compile.
+const POLICY_FIELDS: FieldSet<PolicySpec> = { name: true, rules: true, maxAttempts: true, maxDelayMs: true, schedule: true, jitter: true, description: true };
+const RULE_FIELDS: FieldSet<RuleSpec> = { id: true, match: true, retry: true, schedule: true, jitter: true, maxRetries: true, note: true, coolDown: true };
+const MATCH_FIELDS: FieldSet<RuleMatch> = { code: true, status: true, kind: true };
 /** A sanity bound: a table asking for more attempts than this is a typo, not a policy. */
 const MAX_ATTEMPTS_LIMIT = 1000;
 
@@ -103,15 +106,6 @@ function validateMatch(match: unknown, fail: Fail): void {
   });
 }
 
-/** A row's id: given, or derived from its match so docs and errors can still name it. */
-export function ruleId(rule: RuleSpec): string {
-  if (rule.id !== undefined) return rule.id;
-  const parts = (['code', 'status', 'kind'] as const)
-    .filter((field) => rule.match[field] !== undefined)
-    .map((field) => `${field}:${toList(rule.match[field]).join('|')}`);
-  return parts.length === 0 ? '*' : parts.join(' ');
-}
-
 /** A canonical form of a match: two rows with the same key match exactly the same failures. */
 function matchKey(match: RuleMatch): string {
   const canonical: Record<string, string[]> = {};
@@ -119,12 +113,6 @@ function matchKey(match: RuleMatch): string {
     if (match[field] !== undefined) canonical[field] = toList(match[field]).map(String).sort();
   }
   return JSON.stringify(canonical);
-}
-
-/** A match field as a list, whether it was given as one value or several. */
-export function toList<T extends string | number>(value: T | readonly T[] | undefined): readonly T[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? (value as readonly T[]) : [value as T];
 }
 
 function forEachValue(value: unknown, field: string, fail: Fail, check: (item: unknown, field: string) => void): void {
@@ -137,20 +125,6 @@ function forEachValue(value: unknown, field: string, fail: Fail, check: (item: u
   }
 }
 
-function rejectUnknownFields(record: Record<string, unknown>, allowed: ReadonlySet<string>, prefix: string, fail: Fail): void {
-  for (const key of Object.keys(record)) {
-    // An odd key ("", "a b") is quoted so the field path still names it visibly.
-    const name = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
-    if (!allowed.has(key)) fail(`${prefix}${name}`, record[key], `is not a known field (known: ${[...allowed].join(', ')})`);
-  }
-}
-
 function safeField(value: unknown, key: string): unknown {
   return isPlainObject(value) ? value[key] : undefined;
 }
-
-/** Narrowing helper for status values in a match: a class string or an exact status. */
-export function isStatusClass(value: number | StatusClass): value is StatusClass {
-  return typeof value === 'string';
-}
-

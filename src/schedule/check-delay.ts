@@ -1,5 +1,5 @@
 import { isFiniteNumber } from '../shared/validate.js';
-import type { Fail } from './fields.js';
+import type { Fail } from '../shared/fields.js';
 
 /**
  * Checks one delay of a schedule: a finite number of milliseconds, 0 or more, and no longer

@@ -1,4 +1,4 @@
-import type { Fail, FieldSet } from './fields.js';
+import type { Fail, FieldSet } from '../shared/fields.js';
 import type { JitterSpec } from './schedule-spec.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { CompiledSchedule } from './compiled-schedule.js';
-import type { Fail, FieldSet } from './fields.js';
+import type { Fail, FieldSet } from '../shared/fields.js';
 import type { ScheduleSpec } from './schedule-spec.js';
 
 /**

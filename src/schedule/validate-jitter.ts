@@ -1,5 +1,5 @@
 import { isPlainObject } from '../shared/validate.js';
-import { rejectUnknownFields, type Fail } from './fields.js';
+import { rejectUnknownFields, type Fail } from '../shared/fields.js';
 import type { ObjectJitterForm } from './jitter-kind.js';
 import { JITTER_KINDS, JITTER_NAMES } from './jitter-kinds.js';
 

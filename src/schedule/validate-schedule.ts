@@ -1,5 +1,5 @@
 import { isPlainObject } from '../shared/validate.js';
-import { rejectUnknownFields, type Fail } from './fields.js';
+import { rejectUnknownFields, type Fail } from '../shared/fields.js';
 import type { ScheduleCheck } from './schedule-kind.js';
 import { SCHEDULE_KINDS, SCHEDULE_TYPES } from './schedule-kinds.js';
 

@@ -3,7 +3,7 @@ import { describeJitter, describeSchedule } from '../../src/explain/describe-sch
 import { additiveJitter, decorrelatedJitter, definePolicy, equalJitter, fullJitter, isPolicyError, type PolicySpec } from '../../src/index.js';
 import { compileJitter } from '../../src/schedule/compile-jitter.js';
 import { compileSchedule } from '../../src/schedule/compile-schedule.js';
-import type { Fail } from '../../src/schedule/fields.js';
+import type { Fail } from '../../src/shared/fields.js';
 import type { JitterKey, JitterOf } from '../../src/schedule/jitter-kind.js';
 import { JITTER_KINDS, JITTER_NAMES } from '../../src/schedule/jitter-kinds.js';
 import type { ScheduleOf } from '../../src/schedule/schedule-kind.js';

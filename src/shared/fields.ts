@@ -1,4 +1,4 @@
-import { showKey } from '../shared/validate.js';
+import { showKey } from './validate.js';
 
 /**
  * Reports a problem with a spec's field and throws. The schedule layer never builds its own

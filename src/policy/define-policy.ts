@@ -1,5 +1,6 @@
 import type { Failure } from '../failure/failure.js';
-import type { FailureReaders } from '../failure/readers/reader.js';
+import type { FailureReaders, Hints } from '../failure/readers/reader.js';
+import type { FieldSet } from '../shared/fields.js';
 import { checkOptionKeys } from '../shared/option-keys.js';
 import { OptionsError } from '../shared/options-error.js';
 import { MAX_TIMER_DELAY_MS } from '../shared/limits.js';
@@ -129,15 +130,25 @@ export function definePolicy(spec: PolicySpec, extras?: PolicyExtras): Policy {
 /** Checks the readers where they are given: a reader without a `read` function would fail on the failure path. */
 function validateReaders(readers: FailureReaders | undefined): FailureReaders | undefined {
   if (readers === undefined) return undefined;
-  checkOptionKeys('definePolicy readers', readers, ['body']);
-  const body = readers.body;
-  if (body === undefined) return undefined;
-  if (!Array.isArray(body)) throw new OptionsError('readers.body', body, 'must be an array of body readers');
-  body.forEach((reader: unknown, i) => {
-    if (typeof (reader as { read?: unknown } | null)?.read !== 'function' || typeof (reader as { name?: unknown }).name !== 'string')
-      throw new OptionsError(`readers.body[${i}]`, reader, 'must be a reader { name, read(body) }');
+  checkOptionKeys('definePolicy readers', readers, ['body', 'hints']);
+  const body = readerList(readers.body, 'readers.body', 'a body reader { name, read(body) }', () => true);
+  const hints = readerList(readers.hints, 'readers.hints', 'a header reader { name, field, read(headers, now) }', (reader) =>
+    Object.hasOwn(HINT_FIELDS, String((reader as { field?: unknown }).field)),
+  );
+  return Object.freeze({ ...(body && { body }), ...(hints && { hints }) });
+}
+
+/** The Failure fields a header reader may fill: a record, so a new hint field fails to compile here until listed. */
+const HINT_FIELDS: FieldSet<Hints> = { requestId: true, timestamp: true, retryAfterMs: true, quota: true };
+
+function readerList<R>(list: readonly R[] | undefined, field: string, shape: string, fits: (reader: object) => boolean): readonly R[] | undefined {
+  if (list === undefined) return undefined;
+  if (!Array.isArray(list)) throw new OptionsError(field, list, `must be an array of readers, each ${shape}`);
+  list.forEach((reader: unknown, i) => {
+    const ok = typeof reader === 'object' && reader !== null && typeof (reader as { read?: unknown }).read === 'function' && typeof (reader as { name?: unknown }).name === 'string' && fits(reader);
+    if (!ok) throw new OptionsError(`${field}[${i}]`, reader, `must be ${shape}`);
   });
-  return Object.freeze({ body: Object.freeze([...body]) });
+  return Object.freeze([...list]);
 }
 
 /** A JSON round trip: the compiled spec is detached from the caller's object and provably plain data. */

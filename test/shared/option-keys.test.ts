@@ -71,3 +71,23 @@ describe('closestName', () => {
     expect(closestName(wrong, ['clock', 'random', 'signal', 'maxElapsedMs', 'attemptTimeoutMs', 'onRetry', 'onGiveUp', 'budget'])).toBe(expected);
   });
 });
+
+describe('definePolicy readers are checked where they are given', () => {
+  const spec = { name: 'acme', rules: [{ match: {}, retry: false }] };
+  it.each([
+    [{ body: {} }, 'readers.body'],
+    [{ body: [{ name: 'x' }] }, 'readers.body[0]'],
+    [{ hints: [{ name: 'x', field: 'colour', read: () => undefined }] }, 'readers.hints[0]'],
+    [{ hint: [] }, 'hint'],
+  ])('%j fails naming %s', (readers, option) => {
+    expect(optionsErrorOf(() => definePolicy(spec, { readers } as never)).option).toBe(option);
+  });
+
+  it('keeps valid body and header readers on the policy, and through with()', () => {
+    const hint = { name: 'acme-retry-in', field: 'retryAfterMs' as const, read: () => 1000 };
+    const body = { name: 'acme', read: () => undefined };
+    const policy = definePolicy(spec, { readers: { body: [body], hints: [hint] } });
+    expect(policy.readers).toEqual({ body: [body], hints: [hint] });
+    expect(policy.with({ maxAttempts: 2 }).readers).toEqual({ body: [body], hints: [hint] });
+  });
+});

@@ -25,8 +25,9 @@ export type FailureKind = 'http' | 'network' | 'timeout' | 'abort' | 'unknown';
 export const FAILURE_KINDS: readonly FailureKind[] = ['http', 'network', 'timeout', 'abort', 'unknown'];
 
 /**
- * Rate-limit quota the server reported alongside a failure (Amazon MWS sends
- * `x-mws-quota-max`, `x-mws-quota-remaining` and `x-mws-quota-resetsOn`).
+ * Rate-limit quota the server reported alongside a failure: Amazon MWS sends
+ * `x-mws-quota-max`, `x-mws-quota-remaining` and `x-mws-quota-resetsOn`; Amazon SP-API
+ * `x-amzn-RateLimit-Limit` (a rate); others the IETF `RateLimit` fields or `X-RateLimit-*`.
  *
  * @example
  * ```ts
@@ -42,7 +43,37 @@ export interface Quota {
   readonly resetsAt?: number;
   /** Milliseconds from the moment of normalization until the reset (never negative). */
   readonly resetsInMs?: number;
+  /** The rate the server allows, in requests per second (SP-API `x-amzn-RateLimit-Limit`). */
+  readonly ratePerSecond?: number;
+  /** The length of the quota window, in ms (IETF `RateLimit-Policy` `w`). */
+  readonly windowMs?: number;
 }
+
+/**
+ * One error of a body that lists several (Amazon SP-API's `errors[]`).
+ *
+ * @example
+ * ```ts
+ * const error: ServerError = { code: 'InvalidInput', message: 'Invalid MarketplaceId', details: '' };
+ * ```
+ */
+export interface ServerError {
+  readonly code: string;
+  readonly message?: string;
+  readonly details?: string;
+}
+
+/**
+ * What the server said explicitly about retrying, overriding the table's row: `retry`
+ * (`Stripe-Should-Retry: true`) or `stop` (`Stripe-Should-Retry: false`, a negative
+ * `grpc-retry-pushback-ms`).
+ *
+ * @example
+ * ```ts
+ * const verdict: ServerVerdict = 'stop';
+ * ```
+ */
+export type ServerVerdict = 'retry' | 'stop';
 
 /**
  * One failed attempt, reduced to plain data: what a policy table matches on and what the
@@ -71,4 +102,8 @@ export interface Failure {
   readonly retryAfterMs?: number;
   /** Quota information, when the server sent any. */
   readonly quota?: Quota;
+  /** Every error the body listed, when it listed several (SP-API); `code` and `message` are the first's. */
+  readonly errors?: readonly ServerError[];
+  /** The server's explicit verdict on retrying, when it sent one: it overrides the row. */
+  readonly verdict?: ServerVerdict;
 }

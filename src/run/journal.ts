@@ -93,6 +93,8 @@ export function toRecord(entry: JournalEntry, attempt: number, callStartedAt: nu
     timestamp: failure.timestamp,
     retryAfterMs: failure.retryAfterMs,
     quota: failure.quota,
+    errors: failure.errors,
+    verdict: failure.verdict,
   };
   return {
     attempt,

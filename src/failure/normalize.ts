@@ -109,6 +109,7 @@ function complete(answer: HttpAnswer, body: ErrorBody | undefined, now: number, 
   const message = fields?.message ?? answer.message;
   if (message !== undefined) draft.message = message;
   if (fields?.requestId !== undefined) draft.requestId = fields.requestId;
+  if (fields?.errors !== undefined) draft.errors = fields.errors;
   fillUserHints(draft, answer.headers, now, readers);
   fillHints(draft, answer.headers, now, BUILT_IN_READERS.hints);
   if (draft.requestId === undefined && answer.requestId !== undefined) draft.requestId = answer.requestId;

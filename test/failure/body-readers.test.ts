@@ -95,7 +95,7 @@ describe('mwsXmlReader: <ErrorResponse><Error><Type/><Code/><Message/></Error><R
 
 describe('the registry', () => {
   it('tries the built-in body readers in a fixed order', () => {
-    expect(BUILT_IN_READERS.body.map((reader) => reader.name)).toEqual(['scraper-json', 'mws-xml']);
+    expect(BUILT_IN_READERS.body.map((reader) => reader.name)).toEqual(['sp-api-json', 'scraper-json', 'mws-xml']);
   });
 
   it('lists the header readers with the generic request id headers last', () => {

@@ -12,8 +12,15 @@ export interface ErrorBody {
   readonly json: unknown;
 }
 
-/** What a body reader can tell about a failure. */
-export type BodyFields = Partial<Pick<Failure, 'code' | 'message' | 'requestId'>>;
+/**
+ * What a body reader can tell about a failure.
+ *
+ * @example
+ * ```ts
+ * const fields: BodyFields = { code: 'rate_limited', message: 'Slow down', requestId: 'req_8f2a' };
+ * ```
+ */
+export type BodyFields = Partial<Pick<Failure, 'code' | 'message' | 'requestId' | 'errors'>>;
 
 /**
  * Reads one wire format of error bodies (the scraper API's JSON, MWS XML, your API's own).

@@ -5,6 +5,7 @@ import type { BodyReader, HintReader } from './reader.js';
 import { amznRequestIdHint, mwsRequestIdHint, requestIdHint } from './request-id.js';
 import { retryAfterHint } from './retry-after.js';
 import { scraperJsonReader } from './scraper-json.js';
+import { spApiJsonReader } from './sp-api-json.js';
 
 /**
  * The built-in readers, in the order they are tried. This list is the precedence, and it is
@@ -20,7 +21,7 @@ import { scraperJsonReader } from './scraper-json.js';
  *
  * @example
  * ```ts
- * BUILT_IN_READERS.body.map((reader) => reader.name); // ['scraper-json', 'mws-xml']
+ * BUILT_IN_READERS.body.map((reader) => reader.name); // ['sp-api-json', 'scraper-json', 'mws-xml']
  * ```
  */
 export const BUILT_IN_READERS: {
@@ -28,8 +29,9 @@ export const BUILT_IN_READERS: {
   readonly hints: readonly HintReader[];
   readonly fallbackHints: readonly HintReader[];
 } = {
-  // Exclusive formats (JSON is never XML), so their order only matters for a user's formats.
-  body: [scraperJsonReader, mwsXmlReader],
+  // Exclusive formats (JSON is never XML; SP-API's list is `errors`, the scraper's `error`), so
+  // their order only matters for a user's formats.
+  body: [spApiJsonReader, scraperJsonReader, mwsXmlReader],
   // One field each, so the order among them only matters within a field.
   hints: [mwsRequestIdHint, mwsTimestampHint, retryAfterHint, mwsQuotaHint],
   // Generic request id headers, which the error object's own request id outranks.

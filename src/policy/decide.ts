@@ -25,11 +25,13 @@ interface RulePlan {
   readonly scheduleCapMs: number;
   readonly notRetryable: StopDecision;
   readonly exhausted: StopDecision;
+  readonly declined: StopDecision;
 }
 
 /**
  * Builds the pure decision function of a compiled table. The order of checks is the order a
- * reader of the table expects: the row, its verdict, the attempt limits, the schedule, the
+ * reader of the table expects: the row, the server's explicit verdict if it sent one, the row's
+ * verdict, the attempt limits, the schedule, the
  * policy's longest wait, jitter and caps, and last the caller's deadline. Schedules and jitters
  * are compiled here, once per row, so deciding reads no spec and dispatches on no kind.
  *
@@ -55,6 +57,7 @@ export function makeDecide(
       scheduleCapMs: schedule.capMs !== undefined && schedule.capMs < maxDelayMs ? schedule.capMs : maxDelayMs,
       notRetryable: Object.freeze({ action: 'stop', reason: 'not-retryable', rule }),
       exhausted: Object.freeze({ action: 'stop', reason: 'attempts-exhausted', rule }),
+      declined: Object.freeze({ action: 'stop', reason: 'server-declined', rule }),
     };
   });
 
@@ -72,7 +75,10 @@ export function makeDecide(
     const rule = index.find(failure);
     if (rule === undefined) return NO_RULE;
     const plan = plans[rule.index]!;
-    if (!rule.retry) return plan.notRetryable;
+    // The server's explicit word (Stripe-Should-Retry, gRPC pushback) overrides the row's.
+    const verdict = failure.verdict;
+    if (verdict === 'stop') return plan.declined;
+    if (!rule.retry && verdict !== 'retry') return plan.notRetryable;
     if (attempt >= maxAttempts || (rule.maxRetries !== undefined && attempt > rule.maxRetries)) return plan.exhausted;
 
     const { schedule } = plan;

@@ -11,6 +11,8 @@ import type { CompiledRule } from './compiled-rule.js';
  * - `quota-exhausted`: the quota resets later than `maxDelayMs` from now.
  * - `budget-exhausted`: the policy would retry, but the shared {@link RetryBudget} refused
  *   (decided by the scheduler, never by `decide`).
+ * - `server-declined`: the server said explicitly not to retry (`Stripe-Should-Retry: false`,
+ *   a negative `grpc-retry-pushback-ms`), whatever the row says.
  */
 export type StopReason =
   | 'not-retryable'
@@ -18,17 +20,29 @@ export type StopReason =
   | 'deadline'
   | 'retry-after-too-long'
   | 'quota-exhausted'
-  | 'budget-exhausted';
+  | 'budget-exhausted'
+  | 'server-declined';
 
-/** Every {@link StopReason}. */
-export const STOP_REASONS: readonly StopReason[] = [
-  'not-retryable',
-  'attempts-exhausted',
-  'deadline',
-  'retry-after-too-long',
-  'quota-exhausted',
-  'budget-exhausted',
-];
+/** Every reason, as a record so the compiler checks it against {@link StopReason} both ways. */
+const REASONS: { readonly [R in StopReason]: true } = {
+  'not-retryable': true,
+  'attempts-exhausted': true,
+  deadline: true,
+  'retry-after-too-long': true,
+  'quota-exhausted': true,
+  'budget-exhausted': true,
+  'server-declined': true,
+};
+
+/**
+ * Every {@link StopReason}.
+ *
+ * @example
+ * ```ts
+ * STOP_REASONS.includes('deadline'); // true
+ * ```
+ */
+export const STOP_REASONS: readonly StopReason[] = Object.freeze(Object.keys(REASONS) as StopReason[]);
 
 /** Where a retry's delay came from. */
 export type DelaySource = 'schedule' | 'retry-after' | 'quota-reset';

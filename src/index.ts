@@ -21,6 +21,7 @@ export type { ScheduleSpec, JitterSpec } from './schedule/schedule-spec.js';
 export { fullJitter, equalJitter, decorrelatedJitter, additiveJitter } from './schedule/jitter.js';
 export { mwsPolicy } from './policies/mws.js';
 export { scraperPolicy } from './policies/scraper.js';
+export { spApiPolicy } from './policies/sp-api.js';
 export { plan, type Plan, type PlanStep, type PlanOptions } from './plan/plan.js';
 
 // Reading failures

@@ -3,19 +3,20 @@ import { definePolicy, type Policy } from '../policy/define-policy.js';
 import type { PolicySpec } from '../policy/policy-spec.js';
 import { mwsPolicy } from '../policies/mws.js';
 import { scraperPolicy } from '../policies/scraper.js';
+import { spApiPolicy } from '../policies/sp-api.js';
 import { CliError } from './cli-error.js';
 
-const BUILT_IN: Readonly<Record<string, Policy>> = { mws: mwsPolicy, scraper: scraperPolicy };
+const BUILT_IN: Readonly<Record<string, Policy>> = { mws: mwsPolicy, scraper: scraperPolicy, spapi: spApiPolicy };
 
 /**
- * A policy by name (`mws`, `scraper`) or from a JSON file holding a {@link PolicySpec}. A bad
+ * A policy by name (`mws`, `scraper`, `spapi`) or from a JSON file holding a {@link PolicySpec}. A bad
  * file is reported by `definePolicy`'s own {@link PolicyError}, naming the rule and field.
  */
 export function loadPolicy(nameOrPath: string | undefined): Policy {
-  if (nameOrPath === undefined) throw new CliError('name a policy: mws, scraper, or a path to a JSON policy file');
+  if (nameOrPath === undefined) throw new CliError('name a policy: mws, scraper, spapi, or a path to a JSON policy file');
   const builtIn = BUILT_IN[nameOrPath];
   if (builtIn !== undefined) return builtIn;
-  if (!nameOrPath.endsWith('.json')) throw new CliError(`unknown policy "${nameOrPath}": use mws, scraper, or a path to a .json policy file`);
+  if (!nameOrPath.endsWith('.json')) throw new CliError(`unknown policy "${nameOrPath}": use mws, scraper, spapi, or a path to a .json policy file`);
   let text: string;
   try {
     text = readFileSync(nameOrPath, 'utf8');

@@ -15,10 +15,11 @@ const USAGE = `usage:
   retry-table plan <policy> --fail <status[:code]|kind[:code]> [x<count>] ... [--retry-after <seconds>] [--random <0..1>] [--json]
   retry-table explain <policy> [--json]
 
-<policy> is mws, scraper, or a path to a JSON policy file.
+<policy> is mws, scraper, spapi, or a path to a JSON policy file.
 examples:
   retry-table plan mws --fail 503:RequestThrottled x5
   retry-table plan scraper --fail 429:rate_limited --retry-after 7 --fail 500:internal_error
+  retry-table plan spapi --fail 429:QuotaExceeded x3
   retry-table explain scraper --json`;
 
 /** Where the CLI writes: injectable so tests read what a user would see. */

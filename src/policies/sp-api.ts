@@ -1,0 +1,100 @@
+import { definePolicy, type Policy } from '../policy/define-policy.js';
+import type { ScheduleSpec } from '../schedule/schedule-spec.js';
+
+/**
+ * Server errors: exponential backoff with full jitter, as the AWS SDKs do ("t_i = random ·
+ * min(x · 2^i, MAXIMUM_RETRY_DELAY)", smithy-typescript's DefaultRetryBackoffStrategy), from 1 s
+ * capped at 20 s (the SDKs' MAXIMUM_RETRY_DELAY). The base is ours: SP-API operations are slow
+ * and their plans small, so 1 s rather than the SDKs' 100 ms.
+ */
+const SERVER_ERROR_BACKOFF: ScheduleSpec = { type: 'exponential', baseMs: 500, factor: 2, capMs: 20_000 };
+
+/**
+ * Throttling: the server's hint first (`Retry-After` and its kin, the IETF `RateLimit` fields, and
+ * SP-API's own `x-amzn-RateLimit-Limit`, whose inverse is the earliest sensible retry); without
+ * one, backoff from 2 s, capped at 60 s: the smallest documented plans refill one token per
+ * minute or two (getOrders 0.0167/s, createFeed 0.0083/s).
+ */
+const THROTTLED: ScheduleSpec = { type: 'retry-after', fallback: { type: 'exponential', baseMs: 1000, factor: 2, capMs: 60_000 } };
+
+/**
+ * Amazon Selling Partner API (SP-API), the successor of MWS (MWS was shut down on 2024-03-31),
+ * from its documentation: "Response format" (the `errors[]` body, `x-amzn-RequestId`,
+ * `x-amzn-RateLimit-Limit`), "Usage plans and rate limits" (token buckets per selling partner
+ * and application; "A 429 is a retry-able status code ... repeated throttled requests require a
+ * back off strategy"), and the status table every API model shares.
+ *
+ * - 429 (`QuotaExceeded`, `TooManyRequests`) is retried on the server's hint, with a shared
+ *   cool-down so every call sharing a budget backs off together; without a hint, 2 s, 4 s, 8 s
+ *   ... with equal jitter.
+ * - 500, 502, 503, 504 are retried with exponential backoff and full jitter.
+ * - 400 `InvalidInput`, 401/403 (`Unauthorized`, `AccessDenied`, an expired token), 404
+ *   `NotFound`, 413, 415 and every other 4xx are not retried: the same request fails the same way.
+ * - Judgement: network failures and timeouts are retried like server errors. SP-API sends reads
+ *   and writes alike: a `createFeed` whose connection reset after the request was sent may have
+ *   been processed, so retrying it can submit the feed twice. For writes, derive a table without
+ *   that row: `definePolicy({ ...spApiPolicy.spec, rules: spApiPolicy.spec.rules.filter((r) => r.id !== 'network') })`.
+ *
+ * When you call SP-API through a client package, turn its own retry off (amazon-sp-api retries
+ * 429 without limit by default; @sp-api-sdk's is opt-in) and let this table decide.
+ *
+ * @example
+ * ```ts
+ * import { withRetry, spApiPolicy } from 'retry-table';
+ * const getOrders = withRetry(spApiPolicy)((createdAfter: string) =>
+ *   fetch(`https://sellingpartnerapi-na.amazon.com/orders/v0/orders?MarketplaceIds=ATVPDKIKX0DER&CreatedAfter=${createdAfter}`, {
+ *     headers: { 'x-amz-access-token': accessToken },
+ *   }),
+ * );
+ * ```
+ */
+export const spApiPolicy: Policy = /* @__PURE__ */ definePolicy({
+  name: 'spapi',
+  description: 'Amazon SP-API: 429 QuotaExceeded waits for the rate-limit hint; 5xx back off with full jitter; 4xx are permanent.',
+  maxAttempts: 5,
+  maxDelayMs: 5 * 60_000,
+  schedule: SERVER_ERROR_BACKOFF,
+  jitter: 'full',
+  rules: [
+    {
+      id: 'QuotaExceeded',
+      match: { code: ['QuotaExceeded', 'TooManyRequests', 'RequestThrottled'] },
+      retry: true,
+      schedule: THROTTLED,
+      jitter: 'equal',
+      coolDown: true,
+      note: '429: "You exceeded your quota for the requested resource." "A 429 is a retry-able status code ... repeated throttled requests require a back off strategy." Wait for the rate-limit hint (x-amzn-RateLimit-Limit: 1/rate s) when sent, else back off from 2 s.',
+    },
+    {
+      id: 'throttled',
+      match: { status: 429 },
+      retry: true,
+      schedule: THROTTLED,
+      jitter: 'equal',
+      coolDown: true,
+      note: '429 with any other code: "The frequency of requests was greater than allowed." Retried like QuotaExceeded.',
+    },
+    { id: 'InvalidInput', match: { code: 'InvalidInput' }, retry: false, note: '400: "Request has missing or invalid parameters and cannot be parsed." Fix the request.' },
+    {
+      id: 'Unauthorized',
+      match: { code: ['Unauthorized', 'AccessDenied', 'InvalidSignature'] },
+      retry: false,
+      note: '401/403: "access to the resource is forbidden. Possible reasons include Access Denied, Unauthorized, Expired Token, or Invalid Signature." Refresh the token or fix the grant; the same request fails the same way.',
+    },
+    { id: 'NotFound', match: { code: ['NotFound', 'ResourceNotFound'] }, retry: false, note: '404: "The resource specified does not exist."' },
+    {
+      id: 'server-error',
+      match: { status: [500, 502, 503, 504] },
+      retry: true,
+      note: '500 InternalFailure: "An unexpected condition occurred"; 503 ServiceUnavailable: "Temporary overloading or maintenance of the server." 502/504 (judgement): gateway errors, transient. Backoff from 1 s, full jitter, capped at 20 s.',
+    },
+    {
+      id: 'network',
+      match: { kind: ['network', 'timeout'] },
+      retry: true,
+      note: 'Judgement: no answer (connection reset or refused, DNS, timeout) is transient, retried like a server error. A write may have been processed: see the policy docs.',
+    },
+    { id: 'client-error', match: { status: '4xx' }, retry: false, note: 'Any other 4xx (413 request too large, 415 bad Content-Type, ...): fix the request.' },
+    { id: 'other', match: {}, retry: false, note: 'Anything else (other statuses, aborts, errors in your own code) is not retried.' },
+  ],
+});

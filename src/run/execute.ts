@@ -3,12 +3,13 @@ import type { Policy } from '../policy/define-policy.js';
 import { channels } from '../shared/channels.js';
 import { MAX_TIMER_DELAY_MS } from '../shared/limits.js';
 import { FIRST_ATTEMPT, runAbortableAttempt, runUnabortableAttempt, type AttemptOutcome } from './attempt.js';
-import { systemClock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import type { AttemptEvent } from './diagnostics.js';
 import { handleFailure, type CallContext } from './failure-handler.js';
 import type { RetryOptions } from './retry-options.js';
 import { sleepUnlessAborted } from './sleep.js';
-import { START, type CallState } from './step.js';
+import type { AttemptRecord, JournalEntry } from './journal.js';
+import { START, type CallState, type RetryStep } from './step.js';
 
 /**
  * The engine behind {@link withRetry} and {@link retry}: call, normalize, decide, record, sleep,
@@ -63,48 +64,80 @@ async function failurePath<R>(
   args: readonly unknown[] | undefined,
   firstOutcome: AttemptOutcome | undefined,
 ): Promise<Awaited<R>> {
-  const { signal, attemptTimeoutMs, budget } = options;
-  signal?.throwIfAborted();
+  options.signal?.throwIfAborted();
   let outcome = firstOutcome;
-  const clock = options.clock ?? systemClock;
-  // On the fast path this is when the first failure was seen: the success path reads no clock.
-  const call: CallContext = { policy, options, clock, startedAt: clock.now() };
-  /** Whether the first attempt was timed (false when it ran on the fast path). */
-  const firstTimed = outcome === undefined;
-  let state: CallState = START;
+  // Every sleeping call holds this frame: what the loop needs lives in `call`, not in locals.
+  const call = new EngineCall(policy, options, outcome === undefined);
   for (let attempt = 1; ; attempt++) {
     // Times are kept as offsets from the call's start: small integers, not boxed doubles.
     let startedAt = 0;
     if (outcome === undefined) {
-      if (budget !== undefined) await waitForCoolDown(call);
-      startedAt = clock.now() - call.startedAt;
+      if (options.budget !== undefined) await waitForCoolDown(call);
+      startedAt = call.clock.now() - call.startedAt;
       outcome =
-        signal === undefined && attemptTimeoutMs === undefined
+        options.signal === undefined && options.attemptTimeoutMs === undefined
           ? await runUnabortableAttempt(fn, thisArg, args, attempt)
-          : await runAbortableAttempt(fn, thisArg, args, attempt, signal, attemptTimeoutMs, clock);
+          : await runAbortableAttempt(fn, thisArg, args, attempt, options.signal, options.attemptTimeoutMs, call.clock);
     }
-    const endedAt = clock.now() - call.startedAt;
-    signal?.throwIfAborted();
+    const endedAt = call.clock.now() - call.startedAt;
+    options.signal?.throwIfAborted();
     if (outcome.ok && !isFailedResponse(outcome.value)) {
       // A store that fails is the store's to report, not the call's.
-      budget?.recordSuccess(state.budgetTaken).catch(() => undefined);
+      options.budget?.recordSuccess(call.budgetTaken).catch(() => undefined);
       if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt, ok: true } satisfies AttemptEvent);
       return outcome.value as Awaited<R>;
     }
-    // An ok outcome here is a failed Response the attempt returned.
-    const retry = await handleFailure(call, state, {
-      failed: outcome.ok ? outcome.value : outcome.error,
-      returned: outcome.ok,
-      attempt,
-      startedAt,
-      endedAt,
-      timed: attempt > 1 || firstTimed,
-    });
+    // Only the next state is kept across the sleep (its previousDelayMs is the wait just
+    // decided): the step result and its decision would be held by every sleeping call.
+    call.adopt(
+      await handleFailure(call, call, {
+        // An ok outcome here is a failed Response the attempt returned.
+        failed: outcome.ok ? outcome.value : outcome.error,
+        returned: outcome.ok,
+        attempt,
+        startedAt,
+        endedAt,
+        timed: attempt > 1 || call.firstTimed,
+      }),
+    );
     // Nothing of the failed attempt stays referenced while the call sleeps: the journal keeps its data.
     outcome = undefined;
-    state = retry.state;
+    const delayMs = call.previousDelayMs!;
     // A zero delay means "retry now" (MWS: "you can immediately retry after the first error").
-    if (retry.delayMs > 0) await sleepUnlessAborted(clock, retry.delayMs, signal);
+    if (delayMs > 0) await sleepUnlessAborted(call.clock, delayMs, options.signal);
+  }
+}
+
+/**
+ * One in-process call: what {@link handleFailure} needs, and the call's {@link CallState},
+ * copied in from each step's result rather than kept as a second object, which every sleeping
+ * call would hold.
+ */
+class EngineCall implements CallContext, CallState {
+  readonly clock: Clock;
+  /** When the call started; on the fast path, when its first failure was seen (the success path reads no clock). */
+  readonly startedAt: number;
+  previousDelayMs: number | undefined = START.previousDelayMs;
+  budgetTaken: number = START.budgetTaken;
+  earlier: readonly AttemptRecord[] = START.earlier;
+  newest: JournalEntry | undefined = START.newest;
+
+  constructor(
+    readonly policy: Policy,
+    readonly options: RetryOptions,
+    /** Whether the first attempt was timed (false when it ran on the fast path). */
+    readonly firstTimed: boolean,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.startedAt = this.clock.now();
+  }
+
+  /** Takes the state a step returned. */
+  adopt({ state }: RetryStep): void {
+    this.previousDelayMs = state.previousDelayMs;
+    this.budgetTaken = state.budgetTaken;
+    this.earlier = state.earlier;
+    this.newest = state.newest;
   }
 }
 

@@ -2,12 +2,12 @@
 // timelines docs/<policy>-timeline.svg from the built package's policy data, so the docs cannot
 // drift from the code. test/docs/readme.test.ts fails when they are out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mwsPolicy, scraperPolicy } from '../dist/index.js';
+import { mwsPolicy, scraperPolicy, spApiPolicy } from '../dist/index.js';
 import { policyTableMarkdown, policyTimelineSvg } from '../dist/tooling.js';
 
 const readmePath = new URL('../README.md', import.meta.url);
 let readme = readFileSync(readmePath, 'utf8');
-for (const policy of [mwsPolicy, scraperPolicy]) {
+for (const policy of [mwsPolicy, scraperPolicy, spApiPolicy]) {
   const start = `<!-- policy-table:${policy.name} -->`;
   const end = `<!-- /policy-table:${policy.name} -->`;
   const from = readme.indexOf(start);

@@ -16,7 +16,7 @@ beforeAll(() => {
 }, 60_000);
 
 const probe = `
-  const names = ['withRetry', 'retry', 'mwsPolicy', 'scraperPolicy', 'definePolicy', 'RetryError', 'isRetryError', 'TestClock', 'normalizeFailure'];
+  const names = ['withRetry', 'retry', 'mwsPolicy', 'scraperPolicy', 'spApiPolicy', 'definePolicy', 'RetryError', 'isRetryError', 'TestClock', 'normalizeFailure'];
   const missing = names.filter((n) => m[n] === undefined);
   const d = m.mwsPolicy.decide({ kind: 'http', status: 503, code: 'RequestThrottled' }, { attempt: 4 });
   console.log(JSON.stringify({ missing, delay: d.delayMs, error: new m.RetryError({ reason: 'deadline', policy: 'p', failure: { kind: 'unknown' }, attempts: [], cause: 1 }).name }));

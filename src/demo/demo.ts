@@ -4,16 +4,19 @@ import type { StopReason } from '../policy/decision.js';
 import type { Policy } from '../policy/define-policy.js';
 import { mwsPolicy } from '../policies/mws.js';
 import { scraperPolicy } from '../policies/scraper.js';
+import { spApiPolicy } from '../policies/sp-api.js';
 import type { Clock } from '../run/clock.js';
 import { scaledClock } from '../run/scaled-clock.js';
 import { withRetry } from '../run/with-retry.js';
 import { formatMs } from '../explain/describe-schedule.js';
 import { startScriptedServer, type ScriptedAnswer } from './scripted-server.js';
-import { mwsError, mwsOk, scraperError, scraperOk } from './wire-formats.js';
+import { mwsError, mwsOk, scraperError, scraperOk, spApiError, spApiOk } from './wire-formats.js';
+
+type Api = 'mws' | 'scraper' | 'spapi';
 
 /** One call of the demo: which API, which path, the server's faults, and what the seeds say should happen. */
 interface DemoCall {
-  readonly api: 'mws' | 'scraper';
+  readonly api: Api;
   readonly path: string;
   readonly story: string;
   /** The answer to the n-th request (0-based), given the server's (virtual) time and a request id. */
@@ -124,7 +127,44 @@ const CALLS: readonly DemoCall[] = [
     ],
     outcome: 'ok',
   },
+  {
+    api: 'spapi',
+    path: '/orders/v0/orders/902-3159896-1390916',
+    story: 'a 429 burst, x-amzn-RateLimit-Limit: 0.5',
+    // Rate 0.5/s: the earliest sensible retry is 1/rate = 2 s later; jitter only adds to a hint.
+    answer: (n, _now, id) => (n < 2 ? spApiError(429, 'QuotaExceeded', 'You exceeded your quota for the requested resource.', id, 0.5) : spApiOk(id, 0.5)),
+    waits: [
+      [2000, 2000],
+      [2000, 2000],
+    ],
+    outcome: 'ok',
+  },
+  {
+    api: 'spapi',
+    path: '/feeds/2021-06-30/feeds',
+    story: 'service unavailable, then ok',
+    // Full jitter under 500 ms · 2^1.
+    answer: (n, _now, id) => (n < 1 ? spApiError(503, 'ServiceUnavailable', 'Service temporarily unavailable or down for maintenance.', id) : spApiOk(id, 2)),
+    waits: [[0, 999]],
+    outcome: 'ok',
+  },
+  {
+    api: 'spapi',
+    path: '/catalog/2022-04-01/items/B000000006',
+    story: 'invalid input',
+    answer: (_n, _now, id) => spApiError(400, 'InvalidInput', 'Invalid Input', id, 2),
+    waits: [],
+    outcome: 'not-retryable',
+  },
 ];
+
+const POLICIES: Readonly<Record<Api, Policy>> = { mws: mwsPolicy, scraper: scraperPolicy, spapi: spApiPolicy };
+/** How each fake server spells its request ids. */
+const REQUEST_ID: Readonly<Record<Api, (n: number) => string>> = {
+  mws: (n) => `mws-${String(n).padStart(4, '0')}`,
+  scraper: (n) => `req_${n.toString(16).padStart(8, '0')}`,
+  spapi: (n) => `${n.toString(16).padStart(8, '0')}-6ab5-11e8-b0f8-19363980175b`,
+};
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -137,9 +177,9 @@ export interface DemoOptions {
 }
 
 /**
- * The newcomer's demo: fake MWS and scraper servers on 127.0.0.1 speaking the seed APIs' wire
- * formats, scripted faults, real `fetch` under `withRetry(mwsPolicy)` and
- * `withRetry(scraperPolicy)`, and a live timeline. Long waits run on a scaled clock. Returns
+ * The newcomer's demo: fake MWS, scraper and SP-API servers on 127.0.0.1 speaking those APIs'
+ * wire formats, scripted faults, real `fetch` under `withRetry(mwsPolicy)`,
+ * `withRetry(scraperPolicy)` and `withRetry(spApiPolicy)`, and a live timeline. Long waits run on a scaled clock. Returns
  * whether every call did what the seed documents say it should.
  */
 export async function runDemo(options: DemoOptions): Promise<boolean> {
@@ -147,23 +187,29 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
   const clock = scaledClock(speed);
   const start = clock.now();
   let requestIds = 0;
-  const script = (api: 'mws' | 'scraper') => {
+  const script = (api: Api) => {
     const byPath = new Map(CALLS.filter((c) => c.api === api).map((c) => [c.path, c]));
     return (path: string, n: number): ScriptedAnswer => {
       const call = byPath.get(path);
-      const id = api === 'mws' ? `mws-${String(++requestIds).padStart(4, '0')}` : `req_${(++requestIds).toString(16).padStart(8, '0')}`;
+      const id = REQUEST_ID[api](++requestIds);
       return call === undefined ? { status: 404 } : call.answer(n, clock.now(), id);
     };
   };
-  const servers = { mws: await startScriptedServer(script('mws')), scraper: await startScriptedServer(script('scraper')) };
+  const servers = {
+    mws: await startScriptedServer(script('mws')),
+    scraper: await startScriptedServer(script('scraper')),
+    spapi: await startScriptedServer(script('spapi')),
+  };
   const status = new SleepingLine(options, clock, start);
   const at = (): string => `[+${((clock.now() - start) / 1000).toFixed(1).padStart(5)} s]`;
-  options.write(`retry-table demo: ${CALLS.length} calls against fake MWS (${servers.mws.url}) and scraper (${servers.scraper.url}) servers; clock ×${speed}\n`);
+  options.write(
+    `retry-table demo: ${CALLS.length} calls against fake MWS (${servers.mws.url}), scraper (${servers.scraper.url}) and SP-API (${servers.spapi.url}) servers; clock ×${speed}\n`,
+  );
 
   try {
     const results = await Promise.all(
       CALLS.map(async (call) => {
-        const policy: Policy = call.api === 'mws' ? mwsPolicy : scraperPolicy;
+        const policy = POLICIES[call.api];
         const label = `${call.api.padEnd(7)} ${shortPath(call.path).padEnd(28)}`;
         const waits: number[] = [];
         let attempts = 0;
@@ -199,7 +245,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     return report(results, options.write, clock.now() - start, speed);
   } finally {
     status.clear();
-    await Promise.all([servers.mws.close(), servers.scraper.close()]);
+    await Promise.all([servers.mws.close(), servers.scraper.close(), servers.spapi.close()]);
   }
 }
 

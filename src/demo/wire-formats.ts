@@ -1,10 +1,12 @@
 /**
- * The two seed APIs' error wire formats, as their documents describe them:
+ * The three APIs' error wire formats, as their documents describe them:
  * - Amazon MWS: XML `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestID/>`, with
  *   `x-mws-request-id`, `x-mws-timestamp` and, for quotas, `x-mws-quota-max`,
  *   `x-mws-quota-remaining`, `x-mws-quota-resetsOn`.
  * - The scraper API: JSON `{error, message, docs_url, request_id}`, with `Retry-After` when it
  *   asks for a wait.
+ * - Amazon SP-API ("Response format"): JSON `{"errors":[{code, message, details}]}`, with
+ *   `x-amzn-RequestId` and, best effort, `x-amzn-RateLimit-Limit` (requests per second).
  */
 export interface MwsErrorOptions {
   readonly requestId: string;
@@ -50,4 +52,18 @@ export function scraperError(status: number, code: string, message: string, requ
 
 export function scraperOk(asin: string) {
   return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ asin, title: `Product ${asin}` }) };
+}
+
+export function spApiError(status: number, code: string, message: string, requestId: string, rateLimitPerSecond?: number) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amzn-RequestId': requestId };
+  if (rateLimitPerSecond !== undefined) headers['x-amzn-RateLimit-Limit'] = String(rateLimitPerSecond);
+  return { status, headers, body: JSON.stringify({ errors: [{ code, message, details: '' }] }) };
+}
+
+export function spApiOk(requestId: string, rateLimitPerSecond: number) {
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json', 'x-amzn-RequestId': requestId, 'x-amzn-RateLimit-Limit': String(rateLimitPerSecond) },
+    body: JSON.stringify({ payload: { Orders: [] } }),
+  };
 }

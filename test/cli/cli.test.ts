@@ -79,3 +79,24 @@ describe('retry-table explain', () => {
     expect(parsed.rules.filter((r) => r.rule === 'asin_mismatch')).toEqual([expect.objectContaining({ retry: false })]);
   });
 });
+
+describe('retry-table knows spapi', () => {
+  it('plans a QuotaExceeded burst on the SP-API backoff (no hint: equal jitter under 1 s · 2^attempt, at random 0: 1 s, 2 s, 4 s)', () => {
+    const { code, out } = cli('plan', 'spapi', '--json', '--random', '0', '--fail', '429:QuotaExceeded', 'x3');
+    expect(code).toBe(0);
+    const result = JSON.parse(out) as { steps: { action: string; delayMs?: number; rule?: string }[] };
+    expect(result.steps.map((s) => [s.action, s.delayMs, s.rule])).toEqual([
+      ['retry', 1000, 'QuotaExceeded'],
+      ['retry', 2000, 'QuotaExceeded'],
+      ['retry', 4000, 'QuotaExceeded'],
+    ]);
+  });
+
+  it('explains the spapi table', () => {
+    const { code, out } = cli('explain', 'spapi');
+    expect(code).toBe(0);
+    expect(out).toMatch(/QuotaExceeded .*yes/);
+    expect(out).toMatch(/InvalidInput .*no/);
+  });
+});
+

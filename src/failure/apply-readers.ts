@@ -89,7 +89,7 @@ function userBodyFields(reader: unknown, body: ErrorBody): BodyFields | undefine
 
 function fillUserHint(draft: HintDraft, reader: unknown, headers: unknown, now: number): void {
   const field = safeGet(reader, 'field');
-  if (field !== 'requestId' && field !== 'timestamp' && field !== 'retryAfterMs' && field !== 'quota') return;
+  if (field !== 'requestId' && field !== 'timestamp' && field !== 'retryAfterMs' && field !== 'quota' && field !== 'verdict') return;
   if (draft[field] !== undefined) return;
   let value: unknown;
   try {
@@ -117,7 +117,10 @@ function fillUserHint(draft: HintDraft, reader: unknown, headers: unknown, now: 
     case 'quota': {
       const quota = checkedQuota(value);
       if (quota !== undefined) draft.quota = quota;
+      return;
     }
+    case 'verdict':
+      if (value === 'retry' || value === 'stop') draft.verdict = value;
   }
 }
 
@@ -133,10 +136,15 @@ function checkedQuota(value: unknown): Quota | undefined {
   const remaining = finite(safeGet(value, 'remaining'));
   const resetsAt = finite(safeGet(value, 'resetsAt'));
   const resetsInMs = finite(safeGet(value, 'resetsInMs'));
+  const ratePerSecond = finite(safeGet(value, 'ratePerSecond'));
+  const windowMs = finite(safeGet(value, 'windowMs'));
   if (max !== undefined) quota.max = max;
   if (remaining !== undefined) quota.remaining = remaining;
   if (resetsAt !== undefined) quota.resetsAt = resetsAt;
   if (resetsInMs !== undefined && resetsInMs >= 0) quota.resetsInMs = delayMs(resetsInMs);
+  // A rate of 0 is no rate a client can wait for; a window is a duration, so whole ms like a delay.
+  if (ratePerSecond !== undefined && ratePerSecond > 0) quota.ratePerSecond = ratePerSecond;
+  if (windowMs !== undefined && windowMs >= 0) quota.windowMs = delayMs(windowMs);
   return Object.keys(quota).length === 0 ? undefined : quota;
 }
 

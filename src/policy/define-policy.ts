@@ -139,7 +139,7 @@ function validateReaders(readers: FailureReaders | undefined): FailureReaders | 
 }
 
 /** The Failure fields a header reader may fill: a record, so a new hint field fails to compile here until listed. */
-const HINT_FIELDS: FieldSet<Hints> = { requestId: true, timestamp: true, retryAfterMs: true, quota: true };
+const HINT_FIELDS: FieldSet<Hints> = { requestId: true, timestamp: true, retryAfterMs: true, quota: true, verdict: true };
 
 function readerList<R>(list: readonly R[] | undefined, field: string, shape: string, fits: (reader: object) => boolean): readonly R[] | undefined {
   if (list === undefined) return undefined;

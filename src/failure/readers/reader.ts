@@ -45,14 +45,15 @@ export interface BodyReader {
 }
 
 /**
- * What header readers can tell about a failure: the fields servers send as headers.
+ * What header readers can tell about a failure: the fields servers send as headers, including
+ * the server's explicit verdict on retrying (`Stripe-Should-Retry`, a refusing gRPC pushback).
  *
  * @example
  * ```ts
- * const hints: Hints = { requestId: 'b7c3b0a4', retryAfterMs: 3000 };
+ * const hints: Hints = { requestId: 'b7c3b0a4', retryAfterMs: 3000, verdict: 'retry' };
  * ```
  */
-export type Hints = Pick<Failure, 'requestId' | 'timestamp' | 'retryAfterMs' | 'quota'>;
+export type Hints = Pick<Failure, 'requestId' | 'timestamp' | 'retryAfterMs' | 'quota' | 'verdict'>;
 
 /**
  * The {@link Failure} field a {@link HintReader} fills.

@@ -41,6 +41,7 @@ export { retryBudget, type RetryBudget, type RetryBudgetOptions, type BudgetGran
 export type { BudgetDesign } from './budget/designs/registry.js';
 export type { GrpcBudgetDesign } from './budget/designs/grpc.js';
 export type { AwsQuotaDesign } from './budget/designs/aws-quota.js';
+export type { AwsQuota2026Design } from './budget/designs/aws-quota-2026.js';
 export type { BudgetRules, SpendResult } from './budget/designs/budget-rules.js';
 export type { BudgetStore } from './budget/budget-store.js';
 export { MemoryBudgetStore } from './budget/memory-store.js';

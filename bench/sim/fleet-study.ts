@@ -18,6 +18,7 @@ for (const p of [0.1, 0.25, 0.5, 0.75, 0.9, 1]) {
   ampRows.push(`| ${p} | ${theory.toFixed(3)} | ${none.attemptsPerCall.toFixed(3)} | ${g.attemptsPerCall.toFixed(3)} | ${a.attemptsPerCall.toFixed(3)} (${a.retries} retries) |`);
 }
 const awsTimeouts = await amplification(1, CALLS, aws, { failure: { kind: 'timeout' } });
+const awsThrottled = await amplification(1, CALLS, aws, { failure: { kind: 'http', status: 429 } });
 process.stdout.write('amplification done; ');
 
 // Δ*: the shortest outage after which goodput without a budget never comes back (≤ 10% over the
@@ -74,8 +75,9 @@ attempts per logical call over ${CALLS.toLocaleString('en-US')} calls. Theory wi
 | --- | --- | --- | --- | --- |
 ${ampRows.join('\n')}
 
-AWS retry quota at p = 1: 100 retries at cost 5 before the first refusal; after timeouts (cost 10),
-${awsTimeouts.retries}.
+The failing server answers 503, which the AWS SDK counts as transient: each retry costs 10 of the
+quota's 500 units. At p = 1 that is ${awsTimeouts.retries} retries after timeouts (also transient), and
+${awsThrottled.retries} after throttling answers (429, cost 5), before the first refusal.
 
 ## Metastability
 

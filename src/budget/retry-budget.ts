@@ -63,7 +63,9 @@ export interface RetryBudget {
 /**
  * Creates a {@link RetryBudget} following one of the published designs: gRPC retry
  * throttling (`{ type: 'grpc', maxTokens, tokenRatio }`) or the AWS SDK retry quota
- * (`{ type: 'aws-quota' }`, capacity 500, cost 5, 10 after a timeout or network failure).
+ * (`{ type: 'aws-quota' }`: 500 units, a retry costs 10 after a transient failure, 5 after
+ * others, as smithy-typescript's StandardRetryStrategy; `{ type: 'aws-quota-2026' }`: 14, and 5
+ * after throttling, as its 2026 behaviour).
  * A call refused by the budget stops with reason `budget-exhausted`.
  *
  * @param design - which design, with its numbers

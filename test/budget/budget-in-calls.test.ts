@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { definePolicy, isRetryError, mwsPolicy, retryBudget, scraperPolicy, TestClock, withRetry } from '../../src/index.js';
 
-const busy = () => Object.assign(new Error('busy'), { status: 503 });
+// A throttling answer: the AWS quota charges it RETRY_COST (5), a 503 would cost 10 (transient).
+const busy = () => Object.assign(new Error('busy'), { status: 429 });
 const everything = definePolicy({ name: 'everything', maxAttempts: 5, rules: [{ match: {}, retry: true, schedule: { type: 'constant', delayMs: 100 } }] });
 
 describe('a budget shared by calls', () => {

@@ -10,7 +10,7 @@ type WithLeaky = DesignKinds & {
 describe('budget designs are one registry, checked by the compiler', () => {
   it('has a compiler for every design kind', () => {
     expectTypeOf(BUDGET_DESIGNS).toEqualTypeOf<DesignCompilers<DesignKinds>>();
-    expectTypeOf<keyof typeof BUDGET_DESIGNS>().toEqualTypeOf<'grpc' | 'aws-quota'>();
+    expectTypeOf<keyof typeof BUDGET_DESIGNS>().toEqualTypeOf<'grpc' | 'aws-quota' | 'aws-quota-2026'>();
   });
 
   it('does not compile when a design kind is added without its compiler', () => {
@@ -24,6 +24,7 @@ describe('budget designs are one registry, checked by the compiler', () => {
       // @ts-expect-error the grpc compiler must return the grpc rules
       grpc: BUDGET_DESIGNS['aws-quota'],
       'aws-quota': BUDGET_DESIGNS['aws-quota'],
+      'aws-quota-2026': BUDGET_DESIGNS['aws-quota-2026'],
     };
     void swapped;
   });

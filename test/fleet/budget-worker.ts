@@ -19,7 +19,8 @@ try {
     let attempts = 0;
     const call = withRetry(retryAll, { budget })(async () => {
       attempts++;
-      throw Object.assign(new Error('busy'), { status: 503 });
+      // Throttled: the AWS quota's 5-unit retries (a 503 is transient and costs 10).
+      throw Object.assign(new Error('busy'), { status: 429 });
     });
     const calls = Number(arg2);
     const reasons: Record<string, number> = {};

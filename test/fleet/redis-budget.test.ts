@@ -8,7 +8,8 @@ import { RedisBudgetStore } from '../../src/redis.js';
 import { redisAvailable, useRedis } from '../support/redis.js';
 
 const WORKER = fileURLToPath(new URL('./budget-worker.ts', import.meta.url));
-const throttled: Failure = { kind: 'http', status: 503 };
+// A throttling answer: the AWS quota charges it 5 (a 503 is transient: 10).
+const throttled: Failure = { kind: 'http', status: 429 };
 
 /** Runs a worker process and returns the last JSON line it printed; `onLine` sees every line as it comes. */
 function worker(args: string[], onLine?: (line: Record<string, unknown>) => void): Promise<Record<string, unknown>> {

@@ -18,8 +18,10 @@ describe('retry amplification', () => {
     expect((await amplification(1, 10_000, { type: 'grpc', maxTokens: 10, tokenRatio: 0.1 })).attemptsPerCall).toBeLessThanOrEqual(1.1);
   });
 
-  it('with the AWS quota at p = 1: exactly 100 retries at cost 5, 50 at cost 10, then refusals', async () => {
-    expect((await amplification(1, 1000, { type: 'aws-quota' })).retries).toBe(100);
+  it('with the AWS quota at p = 1: exactly 100 retries at cost 5 (throttling), 50 at cost 10 (transient: 503, timeouts), then refusals', async () => {
+    expect((await amplification(1, 1000, { type: 'aws-quota' }, { failure: { kind: 'http', status: 429 } })).retries).toBe(100);
+    // smithy: 500/502/503/504 are TRANSIENT, like timeouts: TIMEOUT_RETRY_COST, 10.
+    expect((await amplification(1, 1000, { type: 'aws-quota' })).retries).toBe(50);
     expect((await amplification(1, 1000, { type: 'aws-quota' }, { failure: { kind: 'timeout' } })).retries).toBe(50);
   });
 });

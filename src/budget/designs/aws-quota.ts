@@ -2,13 +2,18 @@ import type { Failure } from '../../failure/failure.js';
 import { checkOptionKeys } from '../../shared/option-keys.js';
 import { OptionsError } from '../../shared/options-error.js';
 import { isIntegerIn } from '../../shared/validate.js';
-import type { BudgetRules, SpendResult } from './budget-rules.js';
+import { awsErrorType } from './aws-error-type.js';
+import { spendUnits, SPEND_UNITS_LUA } from './spend-units.js';
+import type { BudgetRules } from './budget-rules.js';
 
 /**
- * The AWS SDK's retry quota (standard retry mode): a bucket of `capacity` units, full at the
- * start; a retry costs `retryCost` units (`timeoutRetryCost` after a timeout or a network
- * failure) and is refused when fewer units are left; a success gives back what its call's last
- * retry cost, or `noRetryIncrement` when it needed no retry; never above `capacity`.
+ * The AWS SDK's retry quota (standard retry mode), as smithy-typescript's `StandardRetryStrategy`
+ * implements it: a bucket of `capacity` units, full at the start; a retry after a *transient*
+ * failure (a timeout, a connection error, a status of 500, 502, 503 or 504) costs
+ * `timeoutRetryCost` (smithy's TIMEOUT_RETRY_COST, 10), any other retry, throttling included,
+ * `retryCost` (RETRY_COST, 5); a retry is refused when fewer units are left; a success gives back
+ * what its call's last retry cost, or `noRetryIncrement` when it needed no retry; never above
+ * `capacity`. For the SDKs' 2026 behaviour see `aws-quota-2026`.
  *
  * @example
  * ```ts
@@ -21,7 +26,7 @@ export interface AwsQuotaDesign {
   readonly capacity?: number;
   /** @defaultValue 5 */
   readonly retryCost?: number;
-  /** @defaultValue 10 */
+  /** The cost after a transient failure (timeout, connection error, 500/502/503/504). @defaultValue 10 */
   readonly timeoutRetryCost?: number;
   /** @defaultValue 1 */
   readonly noRetryIncrement?: number;
@@ -55,21 +60,12 @@ export function compileAwsQuotaDesign(design: AwsQuotaDesign): AwsQuotaRules {
     type: 'aws-quota',
     ...numbers,
     full: capacity,
-    cost: (failure: Failure) => (failure.kind === 'timeout' || failure.kind === 'network' ? timeoutRetryCost : retryCost),
-    spend(level: number, cost: number): SpendResult {
-      if (level < cost) return { level, allowed: false, taken: 0 };
-      return { level: level - cost, allowed: true, taken: cost };
-    },
+    cost: (failure: Failure) => (awsErrorType(failure) === 'transient' ? timeoutRetryCost : retryCost),
+    spend: spendUnits,
     // Older AWS SDKs refilled the whole bucket on any success: a bug this must never repeat.
     creditAmount: (taken: number) => (taken > 0 ? taken : noRetryIncrement),
-    describe: () => `AWS retry quota: ${capacity} units, ${retryCost} per retry (${timeoutRetryCost} after a timeout or network failure), refunded by a success`,
-    redisSpend: `
-local level = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
-local cost = tonumber(ARGV[2])
-local allowed, taken = 0, 0
-if level >= cost then level = level - cost; allowed = 1; taken = cost end
-redis.call('SET', KEYS[1], level, 'PX', ARGV[3])
-return {allowed, taken}`,
+    describe: () => `AWS retry quota: ${capacity} units, ${timeoutRetryCost} per retry after a transient failure (timeout, connection, 5xx), ${retryCost} after others, refunded by a success`,
+    redisSpend: SPEND_UNITS_LUA,
     redisParams: [],
   });
 }

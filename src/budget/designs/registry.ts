@@ -1,6 +1,7 @@
 import { OptionsError } from '../../shared/options-error.js';
 import type { BudgetRules } from './budget-rules.js';
 import { compileAwsQuotaDesign, type AwsQuotaDesign, type AwsQuotaRules } from './aws-quota.js';
+import { compileAwsQuota2026Design, type AwsQuota2026Design, type AwsQuota2026Rules } from './aws-quota-2026.js';
 import { compileGrpcDesign, type GrpcBudgetDesign, type GrpcBudgetRules } from './grpc.js';
 
 /**
@@ -10,6 +11,7 @@ import { compileGrpcDesign, type GrpcBudgetDesign, type GrpcBudgetRules } from '
 export type DesignKinds = {
   readonly grpc: { readonly design: GrpcBudgetDesign; readonly rules: GrpcBudgetRules };
   readonly 'aws-quota': { readonly design: AwsQuotaDesign; readonly rules: AwsQuotaRules };
+  readonly 'aws-quota-2026': { readonly design: AwsQuota2026Design; readonly rules: AwsQuota2026Rules };
 };
 
 /** Which published design a {@link retryBudget} follows. */
@@ -34,6 +36,7 @@ export type DesignCompilers<M extends KindMap> = { readonly [K in keyof M]: (des
 export const BUDGET_DESIGNS: DesignCompilers<DesignKinds> = {
   grpc: compileGrpcDesign,
   'aws-quota': compileAwsQuotaDesign,
+  'aws-quota-2026': compileAwsQuota2026Design,
 };
 
 const DESIGN_TYPES = Object.keys(BUDGET_DESIGNS) as readonly string[];

@@ -36,7 +36,7 @@ export interface RetryInfo {
  * ```
  */
 export interface RetryOptions {
-  /** Time source and sleeper. @defaultValue {@link systemClock} */
+  /** Time source and sleeper. @defaultValue `systemClock` */
   readonly clock?: Clock;
   /** Random numbers in [0, 1) for jitter. @defaultValue `Math.random`, looked up at call time */
   readonly random?: () => number;

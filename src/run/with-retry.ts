@@ -12,7 +12,7 @@ import { validateRetryOptions, type RetryOptions } from './retry-options.js';
  * (returned or thrown) is a failure. When the policy stops, the call rejects with a
  * {@link RetryError}; when `signal` aborts, with `signal.reason`.
  *
- * @param policy - the policy, e.g. {@link mwsPolicy}, {@link scraperPolicy} or one from {@link definePolicy}
+ * @param policy - the policy, e.g. {@link mwsPolicy}, {@link scraperPolicy}, {@link spApiPolicy} or one from {@link definePolicy}
  * @param options - clock, random, signal, deadline, attempt timeout and hooks; validated here
  * @returns a wrapper factory: give it `fn` (of type `F`) and get the retrying function back
  * @example

@@ -30,7 +30,14 @@ export interface AwsQuota2026Design {
   readonly noRetryIncrement?: number;
 }
 
-/** The 2026 AWS quota compiled: its numbers with defaults filled in, and its rules. */
+/**
+ * The 2026 AWS quota compiled: its numbers with defaults filled in, and its rules.
+ *
+ * @example
+ * ```ts
+ * const rules = retryBudget({ type: 'aws-quota-2026' }).design; // rules.full, rules.cost(failure), rules.spend(level, cost)
+ * ```
+ */
 export interface AwsQuota2026Rules extends BudgetRules {
   readonly type: 'aws-quota-2026';
   readonly capacity: number;

@@ -32,7 +32,14 @@ export interface AwsQuotaDesign {
   readonly noRetryIncrement?: number;
 }
 
-/** The AWS quota compiled: its numbers with defaults filled in, and its rules. */
+/**
+ * The AWS quota compiled: its numbers with defaults filled in, and its rules.
+ *
+ * @example
+ * ```ts
+ * const rules = retryBudget({ type: 'aws-quota' }).design; // rules.full, rules.cost(failure), rules.spend(level, cost)
+ * ```
+ */
 export interface AwsQuotaRules extends BudgetRules {
   readonly type: 'aws-quota';
   readonly capacity: number;

@@ -23,7 +23,14 @@ export interface GrpcBudgetDesign {
   readonly tokenRatio: number;
 }
 
-/** The gRPC design compiled: its numbers in milli-tokens, and its rules. */
+/**
+ * The gRPC design compiled: its numbers in milli-tokens, and its rules.
+ *
+ * @example
+ * ```ts
+ * const rules = retryBudget({ type: 'grpc', maxTokens: 10, tokenRatio: 0.1 }).design; // rules.full, rules.cost(failure), rules.spend(level, cost)
+ * ```
+ */
 export interface GrpcBudgetRules extends BudgetRules {
   readonly type: 'grpc';
   readonly maxMilliTokens: number;

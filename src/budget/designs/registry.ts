@@ -14,11 +14,30 @@ export type DesignKinds = {
   readonly 'aws-quota-2026': { readonly design: AwsQuota2026Design; readonly rules: AwsQuota2026Rules };
 };
 
-/** Which published design a {@link retryBudget} follows. */
-export type BudgetDesign = DesignKinds[keyof DesignKinds]['design'];
+/**
+ * Which published design a {@link retryBudget} follows.
+ *
+ * @example
+ * ```ts
+ * const design: BudgetDesign = { type: 'grpc', maxTokens: 10, tokenRatio: 0.1 };
+ * ```
+ */
+export type BudgetDesign = GrpcBudgetDesign | AwsQuotaDesign | AwsQuota2026Design;
 
-/** A design compiled: its numbers in the stored unit and its token math. */
-export type CompiledBudgetDesign = DesignKinds[keyof DesignKinds]['rules'];
+/**
+ * A design compiled: its numbers in the stored unit and its token math.
+ *
+ * @example
+ * ```ts
+ * const rules: CompiledBudgetDesign = retryBudget({ type: 'aws-quota' }).design;
+ * ```
+ */
+export type CompiledBudgetDesign = GrpcBudgetRules | AwsQuotaRules | AwsQuota2026Rules;
+
+// The unions above are spelled out for the docs; the compiler checks them against the map.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const designsListed: Same<BudgetDesign, DesignKinds[keyof DesignKinds]['design']> & Same<CompiledBudgetDesign, DesignKinds[keyof DesignKinds]['rules']> = true;
+void designsListed;
 
 /** A map of design kinds, as {@link DesignKinds} is one. */
 type KindMap = { readonly [type: string]: { readonly design: { readonly type: string }; readonly rules: BudgetRules } };

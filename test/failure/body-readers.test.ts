@@ -99,7 +99,25 @@ describe('the registry', () => {
   });
 
   it('lists the header readers with the generic request id headers last', () => {
-    expect(BUILT_IN_READERS.hints.map((reader) => reader.name)).toEqual(['x-mws-request-id', 'mws-timestamp', 'retry-after', 'mws-quota']);
+    expect(BUILT_IN_READERS.hints.map((reader) => reader.name)).toEqual([
+      'x-mws-request-id',
+      'mws-timestamp',
+      'retry-after',
+      'retry-after-ms',
+      'x-amz-retry-after',
+      'grpc-retry-pushback-ms',
+      'ratelimit-wait',
+      'ratelimit-fields-wait',
+      'x-ratelimit-wait',
+      'amzn-ratelimit-wait',
+      'stripe-should-retry',
+      'grpc-retry-pushback-verdict',
+      'mws-quota',
+      'ratelimit-quota',
+      'ratelimit-fields-quota',
+      'x-ratelimit-quota',
+      'amzn-ratelimit-quota',
+    ]);
     expect(BUILT_IN_READERS.fallbackHints.map((reader) => reader.name)).toEqual(['x-amzn-requestid', 'x-request-id']);
   });
 });

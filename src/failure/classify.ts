@@ -1,7 +1,7 @@
 import { causeChain } from './cause-chain.js';
 import type { Failure, FailureKind } from './failure.js';
 import { bareFailure } from './failure-draft.js';
-import { isNetworkCode } from './network-codes.js';
+import { isFetchNetworkError, isNetworkCode } from './network-codes.js';
 import { isResponseLike, type ResponseLike } from './response-like.js';
 import { asFiniteNumber, asText, safeGet } from './safe-read.js';
 
@@ -56,11 +56,13 @@ export type Classified = HttpAnswer | OtherFailure;
 
 /**
  * Finds the node of a thrown (or returned) value that answers what went wrong, and says what it
- * is. Tried on the value itself first and then along its `cause` chain: a fetch `Response` (or
- * anything shaped like one), an error with an HTTP status (`status`, `statusCode`,
- * `response.status(Code)` of axios and got, AWS SDK v3 `$metadata.httpStatusCode`), a
- * `TimeoutError`, an `AbortError`, a Node or undici network code. Anything else is `unknown`
- * with the value's own code and message. Never throws, whatever getters or proxies it meets.
+ * is. Tried on the value itself first and then along its `cause` chain: a fetch `Response` with
+ * an error status (or anything shaped like one; `Response.error()` is a network failure), an
+ * error with an HTTP status (`status`, `statusCode`, `response.status(Code)` of axios and got,
+ * AWS SDK v3 `$metadata.httpStatusCode`), a `TimeoutError`, an `AbortError`, a Node or undici
+ * network code; failing all of those, fetch's own `TypeError('fetch failed')` is a network
+ * failure. Anything else is `unknown` with the value's own code and message. Never throws,
+ * whatever getters or proxies it meets.
  *
  * @param value - what the call threw, or the failed `Response` it returned
  * @example
@@ -84,6 +86,12 @@ function classifyCauses(root: object): Classified | undefined {
     const found = classifyNode(chain[i]!);
     if (found !== undefined) return found;
   }
+  // Nothing more telling anywhere in the chain: fetch's own TypeError still says no answer came
+  // (a browser's has no cause; msw's may hold a Response that is no failure).
+  for (const node of chain) {
+    const message = asText(safeGet(node, 'message'));
+    if (isFetchNetworkError(asText(safeGet(node, 'name')), message)) return bareFailure('network', undefined, message);
+  }
   return undefined;
 }
 
@@ -93,7 +101,7 @@ function classifyCauses(root: object): Classified | undefined {
  * about 100 ns here (bench/RESULTS.md, scenario 2).
  */
 function classifyNode(node: object): Classified | undefined {
-  if (isResponseLike(node)) return httpAnswer(node, node.status, node.headers, node, true);
+  if (isResponseLike(node)) return classifyResponse(node);
   const response = safeGet(node, 'response');
   const status = httpStatusOf(node, response);
   if (status !== undefined) {
@@ -104,6 +112,19 @@ function classifyNode(node: object): Classified | undefined {
   const message = asText(safeGet(node, 'message'));
   const kind = kindOf(asText(safeGet(node, 'name')), code, message);
   return kind === undefined ? undefined : bareFailure(kind, code, message);
+}
+
+/**
+ * A Response is an HTTP failure only with an error status. `Response.error()` (and msw's
+ * `HttpResponse.error()`, which is one) is the fetch standard's network error: status 0, type
+ * "error", no answer from any server. A success or a redirect, met in a cause chain, says
+ * nothing about what failed, so the rest of the chain is asked.
+ */
+function classifyResponse(response: ResponseLike): Classified | undefined {
+  const status = errorStatus(response.status);
+  if (status !== undefined) return httpAnswer(response, status, response.headers, response, true);
+  if (response.status === 0 && safeGet(response, 'type') === 'error') return bareFailure('network', undefined, undefined);
+  return undefined;
 }
 
 /** The kind a name or code reveals: DOMException names first, then transport codes. */
@@ -154,8 +175,9 @@ function errorStatus(candidate: unknown): number | undefined {
 
 /**
  * The server's error code carried on the error object itself. Client-library codes such as
- * axios' `ERR_BAD_RESPONSE` or got's `ERR_NON_2XX_3XX_RESPONSE` describe the client, not the
- * server's answer, so they are skipped in favour of the status.
+ * axios' `ERR_BAD_RESPONSE` / `ERR_BAD_REQUEST`, got's `ERR_NON_2XX_3XX_RESPONSE` or undici's
+ * `UND_ERR_RESPONSE` (its `responseError` interceptor) describe the client, not the server's
+ * answer, so they are skipped in favour of the status.
  */
 function serverCodeOf(node: object): string | undefined {
   // AWS SDK v3 service exceptions carry the service's error code as their name.
@@ -163,8 +185,11 @@ function serverCodeOf(node: object): string | undefined {
   const error = asText(safeGet(node, 'error'), 200);
   if (error !== undefined) return error;
   const code = asText(safeGet(node, 'code'), 200);
-  return code === undefined || /^ERR_[A-Z0-9_]+$/.test(code) ? undefined : code;
+  return code === undefined || CLIENT_LIBRARY_CODE.test(code) ? undefined : code;
 }
+
+/** Node-style client codes (axios, got) and undici's. */
+const CLIENT_LIBRARY_CODE = /^(?:UND_)?ERR_[A-Z0-9_]+$/;
 
 /** got's `body`, axios' `response.data`, got's `response.body`, a plain `data`: the first present. */
 function bodyOf(node: object): unknown {

@@ -1,9 +1,14 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import axios from 'axios';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import got from 'got';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_CHARS } from '../../src/failure/error-body.js';
+import { isNetworkCode } from '../../src/failure/network-codes.js';
 import { mwsXmlReader } from '../../src/failure/readers/mws-xml.js';
 import type { BodyFields } from '../../src/failure/readers/reader.js';
-import { normalizeFailureSync } from '../../src/index.js';
+import { normalizeFailure, normalizeFailureSync } from '../../src/index.js';
 
 const readXml = (text: string): BodyFields | undefined => mwsXmlReader.read({ text, json: undefined });
 
@@ -121,5 +126,155 @@ describe('MWS XML: a forward scan, linear in the body whatever the server sent',
       }),
       { numRuns: 2000, seed: 20_261_202 },
     );
+  });
+});
+
+describe('a Response that is no HTTP failure, in a cause chain or thrown itself', () => {
+  it('Response.error() (status 0, type "error": the fetch standard\'s network error) is a network failure', async () => {
+    const error = Response.error();
+    expect([error.status, error.type]).toEqual([0, 'error']);
+    expect(await normalizeFailure(error)).toEqual({ kind: 'network' });
+    // msw rejects fetch this way when a handler answers HttpResponse.error().
+    expect(await normalizeFailure(new TypeError('Failed to fetch', { cause: Response.error() }))).toEqual({ kind: 'network' });
+    expect(await normalizeFailure(new Error('sync failed', { cause: Response.error() }))).toEqual({ kind: 'network' });
+  });
+
+  it.each([200, 204, 304, 399])('a %i Response in the chain is not an http failure: the rest of the chain says what it is', async (status) => {
+    const response = new Response(status === 204 || status === 304 ? null : 'ok', { status });
+    expect(await normalizeFailure(new TypeError('fetch failed', { cause: response }))).toEqual({ kind: 'network', message: 'fetch failed' });
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    expect(await normalizeFailure(new Error('sync failed', { cause: new AggregateError([response, reset]) }))).toEqual({
+      kind: 'network',
+      code: 'ECONNRESET',
+      message: 'read ECONNRESET',
+    });
+    expect(await normalizeFailure(new Error('sync failed', { cause: response }))).toEqual({ kind: 'unknown', message: 'sync failed' });
+    expect(await normalizeFailure(response)).toEqual({ kind: 'unknown' });
+  });
+
+  it('a 2xx Response before the failed one in a chain does not hide it', async () => {
+    const failed = new Response('{"error":"rate_limited"}', { status: 429, headers: { 'content-type': 'application/json' } });
+    const error = new Error('batch failed', { cause: new AggregateError([new Response('ok'), failed]) });
+    expect(await normalizeFailure(error)).toMatchObject({ kind: 'http', status: 429, code: 'rate_limited' });
+  });
+
+  it.each(['fetch failed', 'Failed to fetch', 'NetworkError when attempting to fetch resource.', 'Load failed', 'Network request failed'])(
+    "fetch's TypeError(%j) with nothing more telling in its chain is a network failure",
+    (message) => {
+      expect(normalizeFailureSync(new TypeError(message))).toEqual({ kind: 'network', message });
+    },
+  );
+
+  it("the code in fetch's cause still wins, and other TypeErrors stay unknown", () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    expect(normalizeFailureSync(new TypeError('fetch failed', { cause: refused }))).toMatchObject({ kind: 'network', code: 'ECONNREFUSED' });
+    expect(normalizeFailureSync(new TypeError('Failed to parse URL from /x'))).toEqual({ kind: 'unknown', message: 'Failed to parse URL from /x' });
+    expect(normalizeFailureSync(new Error('fetch failed'))).toEqual({ kind: 'unknown', message: 'fetch failed' });
+  });
+});
+
+/**
+ * undici's errors that carry an HTTP answer, built as undici's lib/core/errors.js builds them (Node
+ * 20 bundles undici but exposes none of its interceptors): `ResponseError` from the
+ * `responseError` interceptor (`body` in undici 6, `data` in 7), `RequestRetryError` from the
+ * retry interceptor, `ResponseStatusCodeError` from `throwOnError`.
+ */
+class UndiciError extends Error {
+  override name = 'UndiciError';
+  code = 'UND_ERR';
+}
+class ResponseError extends UndiciError {
+  override name = 'ResponseError';
+  override code = 'UND_ERR_RESPONSE';
+  statusCode: number;
+  headers: Record<string, string>;
+  body: unknown;
+  data: unknown;
+  constructor(message: string, statusCode: number, { headers, body, data }: { headers: Record<string, string>; body?: unknown; data?: unknown }) {
+    super(message || 'Response error');
+    this.statusCode = statusCode;
+    this.headers = headers;
+    this.body = body;
+    this.data = data;
+  }
+}
+class RequestRetryError extends UndiciError {
+  override name = 'RequestRetryError';
+  override code = 'UND_ERR_REQ_RETRY';
+  constructor(
+    message: string,
+    public statusCode: number,
+    { headers, data }: { headers: Record<string, string>; data?: unknown },
+  ) {
+    super(message || 'Request retry error');
+    Object.assign(this, { headers, data });
+  }
+}
+class ResponseStatusCodeError extends UndiciError {
+  override name = 'ResponseStatusCodeError';
+  override code = 'UND_ERR_RESPONSE_STATUS_CODE';
+  status: number;
+  statusCode: number;
+  constructor(
+    message: string,
+    statusCode: number,
+    public headers: Record<string, string>,
+    public body: unknown,
+  ) {
+    super(message || 'Response Status Code Error');
+    this.status = statusCode;
+    this.statusCode = statusCode;
+  }
+}
+
+describe("client libraries' own codes are never the server's code", () => {
+  const json = { 'content-type': 'application/json' };
+
+  it.each<[string, Error, object]>([
+    ['ResponseError (undici 6: body)', new ResponseError('Response Error', 503, { headers: { 'retry-after': '2' }, body: '' }), { kind: 'http', status: 503, message: 'Response Error', retryAfterMs: 2000 }],
+    ['ResponseError (undici 7: data)', new ResponseError('Response Error', 429, { headers: json, data: { error: 'rate_limited', message: 'slow down' } }), { kind: 'http', status: 429, code: 'rate_limited', message: 'slow down' }],
+    ['RequestRetryError', new RequestRetryError('Request failed', 502, { headers: {} }), { kind: 'http', status: 502, message: 'Request failed' }],
+    ['ResponseStatusCodeError', new ResponseStatusCodeError('Response status code 404: Not Found', 404, {}, ''), { kind: 'http', status: 404, message: 'Response status code 404: Not Found' }],
+  ])('undici %s: http, its UND_ERR_* code left out', (_name, error, expected) => {
+    expect(normalizeFailureSync(error, { now: 0 })).toEqual(expected);
+  });
+
+  it('those undici codes are no network failure either, even without a status', () => {
+    for (const code of ['UND_ERR_RESPONSE', 'UND_ERR_RESPONSE_STATUS_CODE', 'UND_ERR_REQ_RETRY']) {
+      expect(isNetworkCode(code)).toBe(false);
+      expect(normalizeFailureSync(Object.assign(new Error('x'), { code }))).toEqual({ kind: 'unknown', code, message: 'x' });
+    }
+    expect(isNetworkCode('UND_ERR_SOCKET')).toBe(true);
+  });
+
+  describe('real axios and got against a local server, an error status without a body', () => {
+    let server: Server;
+    let url: string;
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        res.writeHead(req.url === '/teapot' ? 418 : 502);
+        res.end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    const thrown = async (call: () => Promise<unknown>): Promise<unknown> => call().then(() => expect.unreachable(), (error: unknown) => error);
+
+    it.each([
+      ['axios', '/teapot', 418, 'ERR_BAD_REQUEST', (path: string) => axios.get(`${url}${path}`)],
+      ['axios', '/gateway', 502, 'ERR_BAD_RESPONSE', (path: string) => axios.get(`${url}${path}`)],
+      ['got', '/teapot', 418, 'ERR_NON_2XX_3XX_RESPONSE', (path: string) => got(`${url}${path}`, { retry: { limit: 0 } })],
+    ] as const)('%s %s: http %i, and %s is not its code', async (_client, path, status, clientCode, get) => {
+      const error = await thrown(() => get(path));
+      expect(error).toMatchObject({ code: clientCode });
+      const failure = await normalizeFailure(error);
+      expect(failure).toMatchObject({ kind: 'http', status });
+      expect(failure.code).toBeUndefined();
+    });
   });
 });

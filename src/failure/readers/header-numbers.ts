@@ -10,9 +10,23 @@ const NONZERO = /[1-9]/;
 /**
  * A reset value at or above this many seconds is an epoch, not a delay: 1e9 seconds after 1970 is
  * September 2001, and no server asks for a 31-year wait.
+ *
+ * @example
+ * ```ts
+ * 1705420800 >= EPOCH_SECONDS_FROM; // true: X's example reset is a timestamp
+ * 3 >= EPOCH_SECONDS_FROM; // false: WHOOP's is a delay
+ * ```
  */
 export const EPOCH_SECONDS_FROM = 1e9;
-/** A reset value at or above this is an epoch in milliseconds (1e12 ms is September 2001 too). */
+
+/**
+ * A reset value at or above this is an epoch in milliseconds (1e12 ms is September 2001 too).
+ *
+ * @example
+ * ```ts
+ * 1705420800000 >= EPOCH_MS_FROM; // true
+ * ```
+ */
 export const EPOCH_MS_FROM = 1e12;
 
 /**
@@ -70,7 +84,16 @@ export function countOf(text: string | undefined): number | undefined {
   return count <= Number.MAX_SAFE_INTEGER ? count : undefined;
 }
 
-/** A quota under construction: fields are set only when they have a value. */
+/**
+ * A quota under construction: fields are set only when they have a value, so absent ones stay
+ * absent (a Failure compared with `toEqual` gains no `undefined` fields).
+ *
+ * @example
+ * ```ts
+ * const quota: QuotaDraft = {};
+ * if (limit !== undefined) quota.max = limit;
+ * ```
+ */
 export type QuotaDraft = { -readonly [K in keyof Quota]: Quota[K] };
 
 /**

@@ -45,7 +45,8 @@ const BODY_TIMEOUT_MS = 2000;
  *
  * Reads fetch `Response`s (returned or thrown; the body is read from a clone, so the caller can
  * still read it), errors with `status` / `statusCode` / `response.status` (axios, got), the
- * scraper API's JSON error body and MWS XML error bodies, `Retry-After` and MWS quota headers,
+ * Amazon SP-API's `errors[]`, the scraper API's JSON error body and MWS XML error bodies,
+ * `Retry-After` and every common rate-limit header (see `BUILT_IN_READERS`),
  * Node and undici network codes anywhere along the `cause` chain, and `AbortError` /
  * `TimeoutError`. Your API's own error body format is read by the `readers` you pass. It never
  * throws: whatever it cannot read is left out.

@@ -4,6 +4,7 @@ import { bareFailure } from './failure-draft.js';
 import { isFetchNetworkError, isNetworkCode } from './network-codes.js';
 import { isResponseLike, type ResponseLike } from './response-like.js';
 import { asFiniteNumber, asText, safeGet } from './safe-read.js';
+import { amazonSpApiBody, isAmazonSpApiError, isAmazonSpApiTimeout, scaleLeapBody, scaleLeapWrapperOf, spApiCodeStatus } from './sp-api-clients.js';
 
 /**
  * An HTTP answer found in a thrown or returned value: the status, what the error object itself
@@ -59,10 +60,11 @@ export type Classified = HttpAnswer | OtherFailure;
  * is. Tried on the value itself first and then along its `cause` chain: a fetch `Response` with
  * an error status (or anything shaped like one; `Response.error()` is a network failure), an
  * error with an HTTP status (`status`, `statusCode`, `response.status(Code)` of axios and got,
- * AWS SDK v3 `$metadata.httpStatusCode`), a `TimeoutError`, an `AbortError`, a Node or undici
- * network code; failing all of those, fetch's own `TypeError('fetch failed')` is a network
- * failure. Anything else is `unknown` with the value's own code and message. Never throws,
- * whatever getters or proxies it meets.
+ * AWS SDK v3 `$metadata.httpStatusCode`), an amazon-sp-api error (its SP-API code stands for a
+ * status), a `TimeoutError`, an `AbortError`, a Node or undici network code; failing all of
+ * those, fetch's own `TypeError('fetch failed')` is a network failure. Anything else is
+ * `unknown` with the value's own code and message. Never throws, whatever getters or proxies
+ * it meets.
  *
  * @param value - what the call threw, or the failed `Response` it returned
  * @example
@@ -84,7 +86,7 @@ function classifyCauses(root: object): Classified | undefined {
   const chain = causeChain(root);
   for (let i = 1; i < chain.length; i++) {
     const found = classifyNode(chain[i]!);
-    if (found !== undefined) return found;
+    if (found !== undefined) return found.kind === 'http' ? withWrapperFields(found, chain, chain[i]!) : found;
   }
   // Nothing more telling anywhere in the chain: fetch's own TypeError still says no answer came
   // (a browser's has no cause; msw's may hold a Response that is no failure).
@@ -93,6 +95,23 @@ function classifyCauses(root: object): Classified | undefined {
     if (isFetchNetworkError(asText(safeGet(node, 'name')), message)) return bareFailure('network', undefined, message);
   }
   return undefined;
+}
+
+/**
+ * An HTTP answer found below a wrapper that kept part of it: @scaleleap/selling-partner-api-sdk
+ * takes the first SP-API error out of the AxiosError's body and keeps its code and the request
+ * id itself, so they are read from the wrapper and the status from the AxiosError.
+ */
+function withWrapperFields(answer: HttpAnswer, chain: readonly object[], node: object): HttpAnswer {
+  const wrapper = scaleLeapWrapperOf(chain, node);
+  if (wrapper === undefined) return answer;
+  return {
+    ...answer,
+    code: asText(safeGet(wrapper, 'code'), 200) ?? answer.code,
+    message: asText(safeGet(wrapper, 'message')) ?? answer.message,
+    requestId: asText(safeGet(wrapper, 'requestId'), 200) ?? answer.requestId,
+    body: answer.response === undefined ? scaleLeapBody(wrapper, answer.body) : undefined,
+  };
 }
 
 /**
@@ -111,7 +130,10 @@ function classifyNode(node: object): Classified | undefined {
   const code = asText(safeGet(node, 'code'), 200);
   const message = asText(safeGet(node, 'message'));
   const kind = kindOf(asText(safeGet(node, 'name')), code, message);
-  return kind === undefined ? undefined : bareFailure(kind, code, message);
+  if (kind !== undefined) return bareFailure(kind, code, message);
+  // After the transport codes, which amazon-sp-api passes through as Node raised them: a reset
+  // socket costs no more than before.
+  return code !== undefined && isAmazonSpApiError(node) ? classifyAmazonSpApi(node, code, message) : undefined;
 }
 
 /**
@@ -125,6 +147,21 @@ function classifyResponse(response: ResponseLike): Classified | undefined {
   if (status !== undefined) return httpAnswer(response, status, response.headers, response, true);
   if (response.status === 0 && safeGet(response, 'type') === 'error') return bareFailure('network', undefined, undefined);
   return undefined;
+}
+
+/**
+ * An error thrown by amazon-sp-api, which keeps the SP-API error's code but not the status:
+ * the status the code stands for (see `spApiCodeStatus`), with the error rebuilt as the body
+ * the SP-API reader reads. Its own timeouts are timeouts. Any other library code of its
+ * (`JSON_PARSE_ERROR` for a body that is not JSON, whatever its status; a missing credential;
+ * a Login with Amazon error) is left to the rest of the classification, which makes it
+ * `unknown` with its code: a table can still match the code.
+ */
+function classifyAmazonSpApi(node: object, code: string, message: string | undefined): Classified | undefined {
+  if (isAmazonSpApiTimeout(code)) return bareFailure('timeout', code, message);
+  const status = spApiCodeStatus(code);
+  if (status === undefined) return undefined;
+  return { kind: 'http', status, code, message, requestId: undefined, headers: undefined, response: undefined, body: amazonSpApiBody(node, code, message) };
 }
 
 /** The kind a name or code reveals: DOMException names first, then transport codes. */

@@ -12,7 +12,7 @@ import {
 import { SellingPartner } from 'amazon-sp-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { classify } from '../../src/failure/classify.js';
-import { definePolicy, normalizeFailure, type Failure } from '../../src/index.js';
+import { normalizeFailure, spApiPolicy, type Failure } from '../../src/index.js';
 
 /**
  * The three JavaScript SP-API clients, each made to fail by itself against a local node:http
@@ -83,25 +83,8 @@ class LoopbackAgent extends HttpsAgent {
   }
 }
 
-/**
- * Not a retry-table built-in: a table with SP-API's documented semantics (429 and 5xx are
- * retried, no answer is retried, every 4xx is permanent), to check that each client's failure
- * reaches the right row.
- */
-const table = definePolicy({
-  name: 'sp-api-test',
-  maxAttempts: 5,
-  schedule: { type: 'exponential', baseMs: 100, factor: 2, capMs: 1000 },
-  jitter: 'none',
-  rules: [
-    { id: 'throttled', match: { status: 429 }, retry: true },
-    { id: 'server-error', match: { status: [500, 502, 503, 504] }, retry: true },
-    { id: 'no-answer', match: { kind: ['network', 'timeout'] }, retry: true },
-    { id: 'client-error', match: { status: '4xx' }, retry: false },
-    { id: 'other', match: {}, retry: false },
-  ],
-});
-const action = (failure: Failure): string => table.decide(failure, { attempt: 1 }).action;
+/** What retry-table's SP-API table does with the failure on a first attempt. */
+const action = (failure: Failure): string => spApiPolicy.decide(failure, { attempt: 1 }).action;
 
 async function thrownBy(call: () => Promise<unknown>): Promise<unknown> {
   try {

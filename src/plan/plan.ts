@@ -17,6 +17,8 @@ export interface PlanOptions {
   readonly maxElapsedMs?: number;
   /** How long each attempt itself takes, in ms, counted in the cumulative time. @defaultValue 0 */
   readonly attemptDurationMs?: number;
+  /** As for {@link RetryOptions.idempotent}. @defaultValue the rows' own */
+  readonly idempotent?: boolean;
 }
 
 /** One step of a {@link plan}: an attempt, its failure and what the policy decided. */
@@ -85,6 +87,7 @@ export function plan(policy: Policy, failures: readonly Failure[], options: Plan
       random: options.random ?? MEAN_RANDOM,
       nowMs: elapsedMs,
       hasBudget: false,
+      idempotent: options.idempotent,
     });
     state = result.state;
     const { decision } = result;
@@ -100,6 +103,6 @@ export function plan(policy: Policy, failures: readonly Failure[], options: Plan
   return { policy: policy.name, steps, outcome: { stopped: false }, totalDelayMs };
 }
 
-const PLAN_OPTION_KEYS = ['random', 'maxElapsedMs', 'attemptDurationMs'] as const satisfies readonly (keyof PlanOptions)[];
+const PLAN_OPTION_KEYS = ['random', 'maxElapsedMs', 'attemptDurationMs', 'idempotent'] as const satisfies readonly (keyof PlanOptions)[];
 /** The mean of jitter's random draw, so a plan shows typical delays. */
 const MEAN_RANDOM = 0.5;

@@ -24,4 +24,6 @@ export interface CompiledRule {
   readonly note: string;
   /** Whether a retry on a server hint sets the shared cool-down of a {@link RetryBudget}. */
   readonly coolDown: boolean;
+  /** Whether the row's requests may be repeated safely: `false` retries only failures proven unprocessed. */
+  readonly idempotent: boolean;
 }

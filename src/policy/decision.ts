@@ -13,6 +13,8 @@ import type { CompiledRule } from './compiled-rule.js';
  *   (decided by the scheduler, never by `decide`).
  * - `server-declined`: the server said explicitly not to retry (`Stripe-Should-Retry: false`,
  *   a negative `grpc-retry-pushback-ms`), whatever the row says.
+ * - `unsafe-to-retry`: the call (or row) is not idempotent and the failed request may have been
+ *   processed: a retry could repeat its effect (decided by the runner's step, never by `decide`).
  */
 export type StopReason =
   | 'not-retryable'
@@ -21,7 +23,8 @@ export type StopReason =
   | 'retry-after-too-long'
   | 'quota-exhausted'
   | 'budget-exhausted'
-  | 'server-declined';
+  | 'server-declined'
+  | 'unsafe-to-retry';
 
 /** Every reason, as a record so the compiler checks it against {@link StopReason} both ways. */
 const REASONS: { readonly [R in StopReason]: true } = {
@@ -32,6 +35,7 @@ const REASONS: { readonly [R in StopReason]: true } = {
   'quota-exhausted': true,
   'budget-exhausted': true,
   'server-declined': true,
+  'unsafe-to-retry': true,
 };
 
 /**

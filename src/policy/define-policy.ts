@@ -106,6 +106,7 @@ export function definePolicy(spec: PolicySpec, extras?: PolicyExtras): Policy {
         maxRetries: rule.maxRetries,
         note: rule.note ?? '',
         coolDown: rule.coolDown ?? false,
+        idempotent: rule.idempotent ?? true,
       }),
     ),
   );

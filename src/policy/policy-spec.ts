@@ -63,6 +63,15 @@ export interface RuleSpec {
    * @defaultValue false
    */
   readonly coolDown?: boolean;
+  /**
+   * `false`: the requests this row's failures come from may not be repeated safely (they create
+   * or charge something), so a failure that may have been processed (a connection reset after the
+   * request was written, a timeout waiting for the answer, a 500) stops with `unsafe-to-retry`;
+   * one proven unprocessed (connection refused, 429, 503 with Retry-After) is still retried. The
+   * call's own `idempotent` option wins over the row's.
+   * @defaultValue true
+   */
+  readonly idempotent?: boolean;
 }
 
 /**

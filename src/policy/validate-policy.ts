@@ -12,7 +12,7 @@ import { rejectUnknownFields, type FieldSet } from '../shared/fields.js';
 const STATUS_CLASSES: readonly string[] = ['1xx', '2xx', '3xx', '4xx', '5xx'];
 // Records, not lists: a field added to the spec types but not here (or the reverse) fails to compile.
 const POLICY_FIELDS: FieldSet<PolicySpec> = { name: true, rules: true, maxAttempts: true, maxDelayMs: true, schedule: true, jitter: true, description: true };
-const RULE_FIELDS: FieldSet<RuleSpec> = { id: true, match: true, retry: true, schedule: true, jitter: true, maxRetries: true, note: true, coolDown: true };
+const RULE_FIELDS: FieldSet<RuleSpec> = { id: true, match: true, retry: true, schedule: true, jitter: true, maxRetries: true, note: true, coolDown: true, idempotent: true };
 const MATCH_FIELDS: FieldSet<RuleMatch> = { code: true, status: true, kind: true };
 /** A sanity bound: a table asking for more attempts than this is a typo, not a policy. */
 const MAX_ATTEMPTS_LIMIT = 1000;
@@ -83,6 +83,7 @@ function validateRule(rule: Record<string, unknown>, maxDelayMs: number, fail: F
   if (typeof rule['retry'] !== 'boolean') fail('retry', rule['retry'], 'must be true or false');
   if (rule['note'] !== undefined && typeof rule['note'] !== 'string') fail('note', rule['note'], 'must be a string');
   if (rule['coolDown'] !== undefined && typeof rule['coolDown'] !== 'boolean') fail('coolDown', rule['coolDown'], 'must be true or false');
+  if (rule['idempotent'] !== undefined && typeof rule['idempotent'] !== 'boolean') fail('idempotent', rule['idempotent'], 'must be true or false');
   if (rule['maxRetries'] !== undefined && !isIntegerIn(rule['maxRetries'], 0, MAX_ATTEMPTS_LIMIT))
     fail('maxRetries', rule['maxRetries'], `must be an integer from 0 to ${MAX_ATTEMPTS_LIMIT}`);
   if (rule['schedule'] !== undefined) validateScheduleSpec(rule['schedule'], 'schedule', maxDelayMs, fail);

@@ -1,12 +1,15 @@
+import { CallKey } from './call-key.js';
 import type { Clock } from './clock.js';
 
 /**
- * What an attempt gets from {@link retry}: its number and a signal that aborts when the caller
- * aborts or the attempt times out, so the attempt itself is cancelled, not just abandoned.
+ * What an attempt gets from {@link retry}: its number, a signal that aborts when the caller
+ * aborts or the attempt times out, so the attempt itself is cancelled, not just abandoned, and
+ * the call's idempotency key.
  *
  * @example
  * ```ts
  * await retry(scraperPolicy, (ctx) => fetch(url, { signal: ctx.signal }));
+ * await retry(paymentsPolicy, (ctx) => fetch(url, { method: 'POST', body, headers: { 'Idempotency-Key': ctx.idempotencyKey } }));
  * ```
  */
 export interface AttemptContext {
@@ -14,19 +17,43 @@ export interface AttemptContext {
   readonly attempt: number;
   /** Aborted when the caller aborts or `attemptTimeoutMs` elapses. */
   readonly signal: AbortSignal;
+  /**
+   * One key per call, the same for every attempt (a UUID), for APIs that accept an
+   * `Idempotency-Key` header: the server then processes a repeated request once.
+   */
+  readonly idempotencyKey: string;
 }
 
 /** How one attempt ended. */
 export type AttemptOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
 /**
- * The context of a later attempt that cannot be aborted: its signal is made only if asked for.
+ * The context of an attempt that cannot be aborted: its signal is made only if asked for, its
+ * key comes from the call.
  */
 class UnabortableAttempt implements AttemptContext {
   private lazySignal: AbortSignal | undefined;
-  constructor(readonly attempt: number) {}
+  constructor(
+    readonly attempt: number,
+    private readonly key: CallKey,
+  ) {}
   get signal(): AbortSignal {
     return (this.lazySignal ??= new AbortController().signal);
+  }
+  get idempotencyKey(): string {
+    return this.key.idempotencyKey;
+  }
+}
+
+/** The context of an attempt that can be cut short: the signal is the attempt's own controller's. */
+class AbortableAttempt implements AttemptContext {
+  constructor(
+    readonly attempt: number,
+    readonly signal: AbortSignal,
+    private readonly key: CallKey,
+  ) {}
+  get idempotencyKey(): string {
+    return this.key.idempotencyKey;
   }
 }
 
@@ -39,25 +66,27 @@ export async function runUnabortableAttempt(
   thisArg: unknown,
   args: readonly unknown[] | undefined,
   attempt: number,
+  key: CallKey,
 ): Promise<AttemptOutcome> {
   try {
-    return { ok: true, value: await (args === undefined ? fn(new UnabortableAttempt(attempt)) : Reflect.apply(fn, thisArg, args)) };
+    return { ok: true, value: await (args === undefined ? fn(new UnabortableAttempt(attempt, key)) : Reflect.apply(fn, thisArg, args)) };
   } catch (error) {
     return { ok: false, error };
   }
 }
 
 /**
- * The context of a first attempt that cannot be aborted (no caller signal, no timeout). It is
- * shared by every such call so the success path allocates nothing for it; its `signal` getter
- * hands out a fresh, never-aborted signal, made only if the attempt asks for one.
+ * The context of a first attempt of {@link retry} that cannot be aborted (no caller signal, no
+ * timeout): one small object per call, which is also the call's key for its later attempts. Its
+ * signal, never aborted, and its key are made only if the attempt asks for them.
  */
-export const FIRST_ATTEMPT: AttemptContext = Object.freeze({
-  attempt: 1,
+export class FirstAttempt extends CallKey implements AttemptContext {
+  readonly attempt = 1;
+  private lazySignal: AbortSignal | undefined;
   get signal(): AbortSignal {
-    return new AbortController().signal;
-  },
-});
+    return (this.lazySignal ??= new AbortController().signal);
+  }
+}
 
 /**
  * Both runners call `fn` with `args` (withRetry) or, when `args` is undefined, with the attempt's
@@ -76,6 +105,7 @@ export function runAbortableAttempt(
   callerSignal: AbortSignal | undefined,
   timeoutMs: number | undefined,
   clock: Clock,
+  key: CallKey,
 ): Promise<AttemptOutcome> {
   return new Promise<AttemptOutcome>((resolve) => {
     const controller = new AbortController();
@@ -107,7 +137,7 @@ export function runAbortableAttempt(
     }
     let pending: unknown;
     try {
-      pending = args === undefined ? fn({ attempt, signal: controller.signal }) : Reflect.apply(fn, thisArg, args);
+      pending = args === undefined ? fn(new AbortableAttempt(attempt, controller.signal, key)) : Reflect.apply(fn, thisArg, args);
     } catch (error) {
       end({ ok: false, error });
       return;

@@ -2,7 +2,8 @@ import { isFailedResponse } from '../failure/response-like.js';
 import type { Policy } from '../policy/define-policy.js';
 import { channels } from '../shared/channels.js';
 import { MAX_TIMER_DELAY_MS } from '../shared/limits.js';
-import { FIRST_ATTEMPT, runAbortableAttempt, runUnabortableAttempt, type AttemptOutcome } from './attempt.js';
+import { FirstAttempt, runAbortableAttempt, runUnabortableAttempt, type AttemptOutcome } from './attempt.js';
+import { CallKey } from './call-key.js';
 import { systemClock, type Clock } from './clock.js';
 import type { AttemptEvent } from './diagnostics.js';
 import { handleFailure, type CallContext } from './failure-handler.js';
@@ -32,22 +33,24 @@ export function execute<R>(
   args: readonly unknown[] | undefined,
 ): Promise<Awaited<R>> {
   if (options.signal !== undefined || options.attemptTimeoutMs !== undefined || options.maxElapsedMs !== undefined || options.budget !== undefined) {
-    return failurePath(policy, options, fn, thisArg, args, undefined);
+    return failurePath(policy, options, fn, thisArg, args, undefined, undefined);
   }
+  // withRetry passes the caller's arguments; retry gets a context, which also holds the call's key.
+  const first = args === undefined ? new FirstAttempt() : undefined;
   let pending: R;
   try {
-    pending = args === undefined ? fn(FIRST_ATTEMPT) : Reflect.apply(fn, thisArg, args);
+    pending = args === undefined ? fn(first) : Reflect.apply(fn, thisArg, args);
   } catch (error) {
-    return failurePath(policy, options, fn, thisArg, args, { ok: false, error });
+    return failurePath(policy, options, fn, thisArg, args, { ok: false, error }, first);
   }
   // One `then` on the attempt's own promise: cheaper than an async function's promise and await.
   return Promise.resolve(pending).then(
     (value) => {
-      if (isFailedResponse(value)) return failurePath(policy, options, fn, thisArg, args, { ok: true, value });
+      if (isFailedResponse(value)) return failurePath(policy, options, fn, thisArg, args, { ok: true, value }, first);
       if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt: 1, ok: true } satisfies AttemptEvent);
       return value;
     },
-    (error: unknown) => failurePath(policy, options, fn, thisArg, args, { ok: false, error }),
+    (error: unknown) => failurePath(policy, options, fn, thisArg, args, { ok: false, error }, first),
   ) as Promise<Awaited<R>>;
 }
 
@@ -63,11 +66,13 @@ async function failurePath<R>(
   thisArg: unknown,
   args: readonly unknown[] | undefined,
   firstOutcome: AttemptOutcome | undefined,
+  /** The key of a call whose first attempt ran on the fast path. */
+  firstKey: CallKey | undefined,
 ): Promise<Awaited<R>> {
   options.signal?.throwIfAborted();
   let outcome = firstOutcome;
   // Every sleeping call holds this frame: what the loop needs lives in `call`, not in locals.
-  const call = new EngineCall(policy, options, outcome === undefined);
+  const call = new EngineCall(policy, options, outcome === undefined, firstKey ?? (args === undefined ? new CallKey() : NO_KEY));
   for (let attempt = 1; ; attempt++) {
     // Times are kept as offsets from the call's start: small integers, not boxed doubles.
     let startedAt = 0;
@@ -76,8 +81,8 @@ async function failurePath<R>(
       startedAt = call.clock.now() - call.startedAt;
       outcome =
         options.signal === undefined && options.attemptTimeoutMs === undefined
-          ? await runUnabortableAttempt(fn, thisArg, args, attempt)
-          : await runAbortableAttempt(fn, thisArg, args, attempt, options.signal, options.attemptTimeoutMs, call.clock);
+          ? await runUnabortableAttempt(fn, thisArg, args, attempt, call.key)
+          : await runAbortableAttempt(fn, thisArg, args, attempt, options.signal, options.attemptTimeoutMs, call.clock, call.key);
     }
     const endedAt = call.clock.now() - call.startedAt;
     options.signal?.throwIfAborted();
@@ -127,6 +132,8 @@ class EngineCall implements CallContext, CallState {
     readonly options: RetryOptions,
     /** Whether the first attempt was timed (false when it ran on the fast path). */
     readonly firstTimed: boolean,
+    /** The call's idempotency key, for the contexts of retry's attempts. */
+    readonly key: CallKey,
   ) {
     this.clock = options.clock ?? systemClock;
     this.startedAt = this.clock.now();
@@ -147,3 +154,6 @@ async function waitForCoolDown(call: CallContext): Promise<void> {
   const waitMs = (await options.budget!.coolDownUntil(clock.now())) - clock.now();
   if (waitMs > 0) await sleepUnlessAborted(clock, Math.min(waitMs, MAX_TIMER_DELAY_MS), options.signal);
 }
+
+/** withRetry's calls hand their arguments to `fn`, never a context: they share one unused key. */
+const NO_KEY = new CallKey();

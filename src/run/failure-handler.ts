@@ -10,7 +10,7 @@ import type { RetryOptions } from './retry-options.js';
 import { step, type CallState, type RetryStep } from './step.js';
 
 /** The options a runner hands to the failure handler: what shapes a decision and who hears of it. */
-export type FailureOptions = Pick<RetryOptions, 'random' | 'signal' | 'maxElapsedMs' | 'budget' | 'onRetry' | 'onGiveUp'>;
+export type FailureOptions = Pick<RetryOptions, 'random' | 'signal' | 'maxElapsedMs' | 'budget' | 'onRetry' | 'onGiveUp' | 'idempotent'>;
 
 /** One call as the failure handler sees it: its policy, options, clock and when it started. */
 export interface CallContext {
@@ -66,6 +66,7 @@ export async function handleFailure(call: CallContext, state: CallState, attempt
     random,
     nowMs,
     hasBudget: budget !== undefined,
+    idempotent: options.idempotent,
   });
   if (result.action === 'ask-budget') result = result.resume(await budget!.requestRetry(failure));
 

@@ -62,10 +62,20 @@ export interface RetryOptions {
    * sharing it wait. Calls with a budget skip the first-attempt fast path.
    */
   readonly budget?: RetryBudget;
+  /**
+   * `false` for a call that must not be repeated blindly (it creates an order, submits a feed,
+   * charges a card): a failure that may have been processed (a connection reset after the
+   * request was written, a timeout waiting for the answer, a 500) stops with `unsafe-to-retry`;
+   * one proven unprocessed (connection refused, DNS failure, 429, 503 with Retry-After) is still
+   * retried. Wins over the rows' own `idempotent`. With {@link retry}, pass
+   * `ctx.idempotencyKey` to an API that accepts an `Idempotency-Key` instead, and keep `true`.
+   * @defaultValue each row's `idempotent`, true unless the row says otherwise
+   */
+  readonly idempotent?: boolean;
 }
 
 /** Every key of {@link RetryOptions}: the compiler checks the list against the interface both ways. */
-const RETRY_OPTION_KEYS = ['clock', 'random', 'signal', 'maxElapsedMs', 'attemptTimeoutMs', 'onRetry', 'onGiveUp', 'budget'] as const satisfies readonly (keyof RetryOptions)[];
+const RETRY_OPTION_KEYS = ['clock', 'random', 'signal', 'maxElapsedMs', 'attemptTimeoutMs', 'onRetry', 'onGiveUp', 'budget', 'idempotent'] as const satisfies readonly (keyof RetryOptions)[];
 type MissingKeys = Exclude<keyof RetryOptions, (typeof RETRY_OPTION_KEYS)[number]>;
 const everyKeyListed: [MissingKeys] extends [never] ? true : MissingKeys = true;
 void everyKeyListed;
@@ -79,7 +89,8 @@ void everyKeyListed;
 export function validateRetryOptions(options: RetryOptions | undefined, where: string): RetryOptions {
   if (options === undefined) return {};
   checkOptionKeys(where, options, RETRY_OPTION_KEYS);
-  const { clock, random, signal, maxElapsedMs, attemptTimeoutMs, onRetry, onGiveUp, budget } = options;
+  const { clock, random, signal, maxElapsedMs, attemptTimeoutMs, onRetry, onGiveUp, budget, idempotent } = options;
+  if (idempotent !== undefined && typeof idempotent !== 'boolean') throw new OptionsError('idempotent', idempotent, 'must be true or false');
   if (budget !== undefined && typeof budget?.requestRetry !== 'function') throw new OptionsError('budget', budget, 'must be a RetryBudget from retryBudget()');
   if (clock !== undefined && (typeof clock?.now !== 'function' || typeof clock?.sleep !== 'function'))
     throw new OptionsError('clock', clock, 'must have now() and sleep(ms, signal) methods');

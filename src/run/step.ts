@@ -1,4 +1,5 @@
 import type { Failure } from '../failure/failure.js';
+import { requestFate } from '../failure/request-fate.js';
 import type { Decision, RetryDecision, StopReason } from '../policy/decision.js';
 import type { Policy } from '../policy/define-policy.js';
 import type { BudgetGrant } from '../budget/retry-budget.js';
@@ -46,6 +47,8 @@ export interface StepInput {
   readonly nowMs: number;
   /** Whether the call has a retry budget: then a retry must first be granted by it. */
   readonly hasBudget: boolean;
+  /** The call's `idempotent` option; undefined leaves it to the row. */
+  readonly idempotent: boolean | undefined;
 }
 
 /** The call goes on: wait `delayMs`, then attempt again. */
@@ -84,8 +87,9 @@ export type Step = RetryStep | StopStep | AskBudgetStep;
 
 /**
  * The one decision step every runner uses (withRetry and retry, the BullMQ adapter, plan): the
- * policy's verdict, then, in this order, the budget's refusal and the shared cool-down; and the
- * journal entry of the attempt. Pure: no clock, no randomness, no I/O; the same inputs give the
+ * policy's verdict, then, in this order, the safety of repeating the request (a call or row that
+ * is not idempotent retries only failures proven unprocessed), the budget's refusal and the
+ * shared cool-down; and the journal entry of the attempt. Pure: no clock, no randomness, no I/O; the same inputs give the
  * same step. The deadline is part of the policy's verdict (`decide` never returns a wait that
  * ends past `maxElapsedMs`).
  *
@@ -95,7 +99,7 @@ export type Step = RetryStep | StopStep | AskBudgetStep;
  * @example
  * ```ts
  * const result = step(mwsPolicy, START, { failure, attempt: 1, startedAt: 0, durationMs: 80, elapsedMs: 80,
- *   maxElapsedMs: undefined, random: 0.5, nowMs: Date.now(), hasBudget: false });
+ *   maxElapsedMs: undefined, random: 0.5, nowMs: Date.now(), hasBudget: false, idempotent: undefined });
  * if (result.action === 'retry') await sleep(result.delayMs);
  * ```
  */
@@ -110,6 +114,10 @@ export function step(policy: Policy, state: CallState, input: StepInput): Step {
     previousDelayMs: state.previousDelayMs,
   });
   if (decision.action === 'stop') return stopStep(state, input, decision, decision.reason, undefined);
+  // Checked before the budget: a retry that must not happen should not cost the fleet a token.
+  if (!(input.idempotent ?? decision.rule.idempotent) && requestFate(input.failure) === 'maybe-processed') {
+    return stopStep(state, input, decision, 'unsafe-to-retry', undefined);
+  }
   if (!input.hasBudget) return retryStep(state, input, decision, undefined);
   return {
     action: 'ask-budget',

@@ -18,6 +18,9 @@ const MWS_SPACING: ScheduleSpec = { type: 'list', delaysMs: [1000, 4000, 10_000,
  * - Judgement calls (not in the guide, written as visible rows): 502 and 504 gateway errors,
  *   network failures and attempt timeouts are retried like 500/503; other statuses and unknown
  *   failures stop.
+ * - The rows are idempotent (MWS sends reads and writes alike). When submitting a feed
+ *   (`SubmitFeed`), call with `idempotent: false`: a connection reset after the feed was sent, a
+ *   timeout or a 500 then stops with `unsafe-to-retry` instead of submitting the feed twice.
  *
  * @example
  * ```ts

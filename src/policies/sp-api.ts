@@ -31,9 +31,11 @@ const THROTTLED: ScheduleSpec = { type: 'retry-after', fallback: { type: 'expone
  * - 400 `InvalidInput`, 401/403 (`Unauthorized`, `AccessDenied`, an expired token), 404
  *   `NotFound`, 413, 415 and every other 4xx are not retried: the same request fails the same way.
  * - Judgement: network failures and timeouts are retried like server errors. SP-API sends reads
- *   and writes alike: a `createFeed` whose connection reset after the request was sent may have
- *   been processed, so retrying it can submit the feed twice. For writes, derive a table without
- *   that row: `definePolicy({ ...spApiPolicy.spec, rules: spApiPolicy.spec.rules.filter((r) => r.id !== 'network') })`.
+ *   and writes alike: a `createFeed` or `confirmShipment` whose connection reset after the request
+ *   was sent may have been processed, so retrying it can submit it twice. The rows keep today's
+ *   behaviour (idempotent); for writes, call with `idempotent: false`: a failure that may have been
+ *   processed then stops with `unsafe-to-retry`, while throttling (429) and refused connections
+ *   are still retried.
  *
  * When you call SP-API through a client package, turn its own retry off (amazon-sp-api retries
  * 429 without limit by default; @sp-api-sdk's is opt-in) and let this table decide.

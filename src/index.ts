@@ -47,5 +47,5 @@ export type { BudgetStore } from './budget/budget-store.js';
 export { MemoryBudgetStore } from './budget/memory-store.js';
 
 // Observing
-export { channels } from './shared/channels.js';
+export { channels, type DiagnosticsChannel } from './shared/channels.js';
 export type { AttemptEvent, RetryEvent, GiveUpEvent, BudgetFallbackEvent } from './run/diagnostics.js';

@@ -46,6 +46,12 @@ export type { BudgetRules, SpendResult } from './budget/designs/budget-rules.js'
 export type { BudgetStore } from './budget/budget-store.js';
 export { MemoryBudgetStore } from './budget/memory-store.js';
 
+// Pacing: send only what the server will accept
+export { rateLimiter, type RateLimiter, type RateLimiterOptions } from './pacing/rate-limiter.js';
+export { MemoryRateLimiterStore, type RateLimiterStore } from './pacing/limiter-store.js';
+export type { UsagePlan } from './pacing/token-bucket.js';
+export { spApiLimiter, SP_API_USAGE_PLANS, type SpApiOperation, type SpApiLimiterOptions } from './pacing/sp-api-plans.js';
+
 // Observing
 export { channels, type DiagnosticsChannel } from './shared/channels.js';
 export type { AttemptEvent, RetryEvent, GiveUpEvent, BudgetFallbackEvent } from './run/diagnostics.js';

@@ -15,6 +15,8 @@ import type { CompiledRule } from './compiled-rule.js';
  *   a negative `grpc-retry-pushback-ms`), whatever the row says.
  * - `unsafe-to-retry`: the call (or row) is not idempotent and the failed request may have been
  *   processed: a retry could repeat its effect (decided by the runner's step, never by `decide`).
+ * - `rate-limited`: the call's rate limiter has no token for the next attempt within the policy's
+ *   `maxDelayMs` (a wait for a token that would cross `maxElapsedMs` stops with `deadline`).
  */
 export type StopReason =
   | 'not-retryable'
@@ -24,7 +26,8 @@ export type StopReason =
   | 'quota-exhausted'
   | 'budget-exhausted'
   | 'server-declined'
-  | 'unsafe-to-retry';
+  | 'unsafe-to-retry'
+  | 'rate-limited';
 
 /** Every reason, as a record so the compiler checks it against {@link StopReason} both ways. */
 const REASONS: { readonly [R in StopReason]: true } = {
@@ -36,6 +39,7 @@ const REASONS: { readonly [R in StopReason]: true } = {
   'budget-exhausted': true,
   'server-declined': true,
   'unsafe-to-retry': true,
+  'rate-limited': true,
 };
 
 /**

@@ -6,11 +6,12 @@ import { FirstAttempt, runAbortableAttempt, runUnabortableAttempt, type AttemptO
 import { CallKey } from './call-key.js';
 import { systemClock, type Clock } from './clock.js';
 import type { AttemptEvent } from './diagnostics.js';
-import { handleFailure, type CallContext } from './failure-handler.js';
+import type { RateLimiter } from '../pacing/rate-limiter.js';
+import { giveUpBeforeAttempt, handleFailure, type CallContext } from './failure-handler.js';
 import type { RetryOptions } from './retry-options.js';
 import { sleepUnlessAborted } from './sleep.js';
 import type { AttemptRecord, JournalEntry } from './journal.js';
-import { START, type CallState, type RetryStep } from './step.js';
+import { admitWait, START, type CallState, type RetryStep } from './step.js';
 
 /**
  * The engine behind {@link withRetry} and {@link retry}: call, normalize, decide, record, sleep,
@@ -32,7 +33,13 @@ export function execute<R>(
   thisArg: unknown,
   args: readonly unknown[] | undefined,
 ): Promise<Awaited<R>> {
-  if (options.signal !== undefined || options.attemptTimeoutMs !== undefined || options.maxElapsedMs !== undefined || options.budget !== undefined) {
+  if (
+    options.signal !== undefined ||
+    options.attemptTimeoutMs !== undefined ||
+    options.maxElapsedMs !== undefined ||
+    options.budget !== undefined ||
+    options.rateLimiter !== undefined
+  ) {
     return failurePath(policy, options, fn, thisArg, args, undefined, undefined);
   }
   // withRetry passes the caller's arguments; retry gets a context, which also holds the call's key.
@@ -78,6 +85,7 @@ async function failurePath<R>(
     let startedAt = 0;
     if (outcome === undefined) {
       if (options.budget !== undefined) await waitForCoolDown(call);
+      if (options.rateLimiter !== undefined) await waitForToken(call, options.rateLimiter);
       startedAt = call.clock.now() - call.startedAt;
       outcome =
         options.signal === undefined && options.attemptTimeoutMs === undefined
@@ -89,6 +97,7 @@ async function failurePath<R>(
     if (outcome.ok && !isFailedResponse(outcome.value)) {
       // A store that fails is the store's to report, not the call's.
       options.budget?.recordSuccess(call.budgetTaken).catch(() => undefined);
+      options.rateLimiter?.observeSuccess();
       if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt, ok: true } satisfies AttemptEvent);
       return outcome.value as Awaited<R>;
     }
@@ -145,6 +154,28 @@ class EngineCall implements CallContext, CallState {
     this.budgetTaken = state.budgetTaken;
     this.earlier = state.earlier;
     this.newest = state.newest;
+  }
+}
+
+/**
+ * Takes the rate limiter's token for the next attempt, waiting for it in arrival order. A wait
+ * the call cannot afford stops it; an abort while waiting gives the token back.
+ */
+async function waitForToken(call: EngineCall, limiter: RateLimiter): Promise<void> {
+  const { clock, options } = call;
+  const nowMs = clock.now();
+  const { waitMs } = await limiter.acquire(nowMs);
+  if (waitMs <= 0) return;
+  const refused = admitWait(waitMs, nowMs - call.startedAt, options.maxElapsedMs, call.policy.maxDelayMs);
+  if (refused !== undefined) {
+    await limiter.release(clock.now());
+    throw giveUpBeforeAttempt(call, call, refused, waitMs);
+  }
+  try {
+    await sleepUnlessAborted(clock, waitMs, options.signal);
+  } catch (error) {
+    await limiter.release(clock.now());
+    throw error;
   }
 }
 

@@ -1,4 +1,6 @@
+import type { Failure } from '../failure/failure.js';
 import { normalizeFailure } from '../failure/normalize.js';
+import type { StopReason } from '../policy/decision.js';
 import type { Policy } from '../policy/define-policy.js';
 import { channels } from '../shared/channels.js';
 import type { Clock } from './clock.js';
@@ -10,7 +12,7 @@ import type { RetryOptions } from './retry-options.js';
 import { step, type CallState, type RetryStep } from './step.js';
 
 /** The options a runner hands to the failure handler: what shapes a decision and who hears of it. */
-export type FailureOptions = Pick<RetryOptions, 'random' | 'signal' | 'maxElapsedMs' | 'budget' | 'onRetry' | 'onGiveUp' | 'idempotent'>;
+export type FailureOptions = Pick<RetryOptions, 'random' | 'signal' | 'maxElapsedMs' | 'budget' | 'onRetry' | 'onGiveUp' | 'idempotent' | 'rateLimiter'>;
 
 /** One call as the failure handler sees it: its policy, options, clock and when it started. */
 export interface CallContext {
@@ -54,6 +56,8 @@ export async function handleFailure(call: CallContext, state: CallState, attempt
   signal?.throwIfAborted();
   const nowMs = clock.now();
   const elapsedMs = nowMs - call.startedAt;
+  // The limiter learns from every failure, retried or not: the next call is paced by it too.
+  if (options.rateLimiter !== undefined) await options.rateLimiter.observeFailure(failure, nowMs);
   const random = (options.random ?? Math.random)();
   if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt: attempt.attempt, ok: false, failure } satisfies AttemptEvent);
   let result = step(policy, state, {
@@ -87,6 +91,27 @@ export async function handleFailure(call: CallContext, state: CallState, attempt
   }
   if (attempt.returned) discardBody(attempt.failed);
   return result;
+}
+
+/**
+ * Ends a call before an attempt it could not make in time (no rate-limiter token before the
+ * deadline or within `maxDelayMs`): the RetryError carries the journal so far and, as its
+ * failure, the last attempt's (or, before any attempt, a failure saying none was made). Hooks and
+ * channels hear of it as of any give-up.
+ *
+ * @example
+ * ```ts
+ * throw giveUpBeforeAttempt(call, state, 'deadline', waitMs);
+ * ```
+ */
+export function giveUpBeforeAttempt(call: CallContext, state: CallState, reason: StopReason, refusedDelayMs: number): RetryError {
+  const { policy, options } = call;
+  const attempts = journalRecords(state, call.startedAt);
+  const failure: Failure = state.newest?.failure ?? attempts.at(-1) ?? { kind: 'unknown', message: 'no attempt was made: the rate limiter had no token in time' };
+  const error = new RetryError({ reason, policy: policy.name, failure, attempts, cause: undefined, refusedDelayMs });
+  callHook('onGiveUp', options.onGiveUp, error);
+  if (channels.giveup.hasSubscribers) channels.giveup.publish({ policy: policy.name, error } satisfies GiveUpEvent);
+  return error;
 }
 
 /**

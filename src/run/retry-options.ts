@@ -6,6 +6,7 @@ import type { RetryError } from './retry-error.js';
 import type { RetryDecision } from '../policy/decision.js';
 import type { Clock } from './clock.js';
 import type { RetryBudget } from '../budget/retry-budget.js';
+import type { RateLimiter } from '../pacing/rate-limiter.js';
 
 /** What {@link RetryOptions.onRetry} is told before each wait. */
 export interface RetryInfo {
@@ -72,10 +73,17 @@ export interface RetryOptions {
    * @defaultValue each row's `idempotent`, true unless the row says otherwise
    */
   readonly idempotent?: boolean;
+  /**
+   * Paces the call: every attempt, first or retry, takes a token from the limiter before it is
+   * sent, waiting in arrival order. A wait past `maxElapsedMs` stops with `deadline`, one longer
+   * than the policy's `maxDelayMs` with `rate-limited`; aborting while waiting gives the token
+   * back. Attempts' failures teach it the server's real limit. See {@link rateLimiter}.
+   */
+  readonly rateLimiter?: RateLimiter;
 }
 
 /** Every key of {@link RetryOptions}: the compiler checks the list against the interface both ways. */
-const RETRY_OPTION_KEYS = ['clock', 'random', 'signal', 'maxElapsedMs', 'attemptTimeoutMs', 'onRetry', 'onGiveUp', 'budget', 'idempotent'] as const satisfies readonly (keyof RetryOptions)[];
+const RETRY_OPTION_KEYS = ['clock', 'random', 'signal', 'maxElapsedMs', 'attemptTimeoutMs', 'onRetry', 'onGiveUp', 'budget', 'idempotent', 'rateLimiter'] as const satisfies readonly (keyof RetryOptions)[];
 type MissingKeys = Exclude<keyof RetryOptions, (typeof RETRY_OPTION_KEYS)[number]>;
 const everyKeyListed: [MissingKeys] extends [never] ? true : MissingKeys = true;
 void everyKeyListed;
@@ -89,7 +97,8 @@ void everyKeyListed;
 export function validateRetryOptions(options: RetryOptions | undefined, where: string): RetryOptions {
   if (options === undefined) return {};
   checkOptionKeys(where, options, RETRY_OPTION_KEYS);
-  const { clock, random, signal, maxElapsedMs, attemptTimeoutMs, onRetry, onGiveUp, budget, idempotent } = options;
+  const { clock, random, signal, maxElapsedMs, attemptTimeoutMs, onRetry, onGiveUp, budget, idempotent, rateLimiter } = options;
+  if (rateLimiter !== undefined && typeof rateLimiter?.acquire !== 'function') throw new OptionsError('rateLimiter', rateLimiter, 'must be a RateLimiter from rateLimiter()');
   if (idempotent !== undefined && typeof idempotent !== 'boolean') throw new OptionsError('idempotent', idempotent, 'must be true or false');
   if (budget !== undefined && typeof budget?.requestRetry !== 'function') throw new OptionsError('budget', budget, 'must be a RetryBudget from retryBudget()');
   if (clock !== undefined && (typeof clock?.now !== 'function' || typeof clock?.sleep !== 'function'))

@@ -181,3 +181,21 @@ function entry(
     previous: state.newest,
   };
 }
+
+/**
+ * Whether a call may wait `waitMs` before its next attempt (for a rate limiter's token, say):
+ * not when the wait would end past the deadline (`deadline`), nor when it is longer than the
+ * policy's longest wait (`rate-limited`). The same order of checks as a retry's delay.
+ *
+ * @example
+ * ```ts
+ * admitWait(5000, 58_000, 60_000, 300_000); // 'deadline'
+ * admitWait(500, 0, undefined, 300_000); // undefined: wait
+ * ```
+ */
+export function admitWait(waitMs: number, elapsedMs: number, maxElapsedMs: number | undefined, maxDelayMs: number): StopReason | undefined {
+  if (maxElapsedMs !== undefined && Math.max(0, elapsedMs) + waitMs > maxElapsedMs) return 'deadline';
+  if (waitMs > maxDelayMs) return 'rate-limited';
+  return undefined;
+}
+

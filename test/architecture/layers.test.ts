@@ -14,6 +14,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['schedule'],
   ['policy'],
   ['budget', 'policies'],
+  ['pacing'],
   ['run'],
   ['plan', 'adapters'],
   ['explain'],

@@ -1,4 +1,5 @@
 import type { Failure } from '../../failure/failure.js';
+import { AWS_THROTTLING_CODES } from '../../failure/throttling.js';
 
 /**
  * The AWS SDK for JavaScript v3's error types that decide what a retry costs, as
@@ -16,29 +17,12 @@ import type { Failure } from '../../failure/failure.js';
  */
 export function awsErrorType(failure: Failure): 'throttling' | 'transient' | 'other' {
   const { status, code } = failure;
-  if (status === 429 || (code !== undefined && THROTTLING_ERROR_CODES.has(code))) return 'throttling';
+  if (status === 429 || (code !== undefined && AWS_THROTTLING_CODES.has(code))) return 'throttling';
   if (failure.kind === 'timeout' || failure.kind === 'network') return 'transient';
   if (status !== undefined && TRANSIENT_ERROR_STATUS_CODES.has(status)) return 'transient';
   if (code !== undefined && TRANSIENT_ERROR_CODES.has(code)) return 'transient';
   return 'other';
 }
-
-const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([
-  'BandwidthLimitExceeded',
-  'EC2ThrottledException',
-  'LimitExceededException',
-  'PriorRequestNotComplete',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-  'ThrottledException',
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'TransactionInProgressException',
-]);
 
 const TRANSIENT_ERROR_STATUS_CODES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
 

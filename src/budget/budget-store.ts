@@ -23,4 +23,9 @@ export interface BudgetStore {
   coolDownUntil(key: string, nowMs: number): number | Promise<number>;
   /** Extends the cool-down to `untilMs` (never shortens it). */
   coolDown(key: string, untilMs: number, nowMs: number): void | Promise<void>;
+  /**
+   * Sets a bucket's level. Optional: a store used as the Redis store's `fallback` needs it to start
+   * from the last level Redis reported (see `RedisBudgetStoreOptions.fallbackFraction`).
+   */
+  setLevel?(key: string, level: number): void | Promise<void>;
 }

@@ -41,9 +41,11 @@ export interface BudgetRules {
   /** One line for docs and `explain`. */
   describe(): string;
   /**
-   * The same `spend` in Lua. KEYS[1] is the bucket; ARGV[1] the full level, ARGV[2] the cost,
-   * ARGV[3] the idle expiry in ms, ARGV[4] onwards {@link BudgetRules.redisParams}. Returns
-   * `{allowed (0|1), taken}` and stores the new level.
+   * The same `spend` in Lua. KEYS[1] is the bucket; ARGV[1] the level of a missing bucket (full,
+   * or the level the client last saw, when Redis lost it), ARGV[2] the cost, ARGV[3] the idle
+   * expiry in ms, ARGV[4] onwards {@link BudgetRules.redisParams}; the Redis store appends its
+   * deadline after those and runs the script behind its fence, so a script reads no further.
+   * Returns `{allowed (0|1), taken}` and stores the new level.
    */
   readonly redisSpend: string;
   /** The design's numbers the Lua script reads from ARGV[4] on. */

@@ -48,7 +48,7 @@ describe('unknown option keys are rejected where the options are given, naming t
   it('lists the known options when nothing is close', () => {
     const error = optionsErrorOf(() => withRetry(mwsPolicy, { colour: 'blue' } as never));
     expect(error.suggestion).toBeUndefined();
-    expect(error.message).toContain('(known: clock, random, signal, maxElapsedMs, attemptTimeoutMs, onRetry, onGiveUp, budget, idempotent)');
+    expect(error.message).toContain('(known: clock, random, signal, maxElapsedMs, attemptTimeoutMs, onRetry, onGiveUp, budget, idempotent, rateLimiter)');
   });
 
   it('still accepts every documented option', () => {

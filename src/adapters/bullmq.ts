@@ -1,4 +1,4 @@
-import { DelayedError, UnrecoverableError, type BackoffStrategy, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type BackoffStrategy, type Job, type Worker } from 'bullmq';
 import { isFailedResponse } from '../failure/response-like.js';
 import type { Policy } from '../policy/define-policy.js';
 import { systemClock } from '../run/clock.js';
@@ -11,17 +11,10 @@ import type { CallState } from '../run/step.js';
 import { channels } from '../shared/channels.js';
 import { checkOptionKeys } from '../shared/option-keys.js';
 import { OptionsError } from '../shared/options-error.js';
+import { countersOf, journalOf, lastDecision, reconcileRuns, stampRecord } from './bullmq-journal.js';
+import { holdsLock, journaledStop, recordFailedJob, writeJournal, type JournalPlace } from './bullmq-runs.js';
 
-/**
- * One attempt of a job, as kept in the job's data: the same {@link AttemptRecord} a
- * `RetryError` carries (plain JSON, so BullMQ can store it).
- *
- * @example
- * ```ts
- * const journal: JobAttemptRecord[] = job.data.retryJournal ?? [];
- * ```
- */
-export type JobAttemptRecord = AttemptRecord;
+export type { JobAttemptRecord } from './bullmq-journal.js';
 
 /**
  * Options of {@link bullmqRetry}: the call options that make sense for a job, and where the
@@ -64,6 +57,14 @@ class RetryScheduled extends Error {
  * - while a shared cool-down runs, a job is moved back to delayed until it ends instead of
  *   holding a worker slot.
  *
+ * Runs that BullMQ started but never heard the end of (the worker crashed, or its event loop was
+ * blocked past `lockDuration`, and BullMQ took the job back: a stall) are found at the next run,
+ * from the journal and BullMQ's counters, and recorded (`stalled` on the record). Every run counts
+ * against `maxAttempts`, lost ones included, and no attempt number is recorded twice; a retry
+ * whose run was lost before BullMQ delayed the job still waits its delay, and a stop whose run was
+ * lost still stops the job. When BullMQ fails a job for stalling more than `maxStalledCount`, the
+ * processor never runs: `attach(worker)` records that stall from the worker's 'failed' event.
+ *
  * Job data must be an object (the journal is added to it). For waits longer than the policy's
  * `maxDelayMs` (5 minutes for the prebuilt ones), derive one: `mwsPolicy.with({ maxDelayMs: 3_600_000 })`.
  *
@@ -76,7 +77,8 @@ class RetryScheduled extends Error {
  * const jobs = bullmqRetry(scraperPolicy);
  * const queue = new Queue('scrape', { connection });
  * await queue.add('product', { asin: 'B000000001' }, jobs.jobOptions);
- * new Worker('scrape', jobs.processor(async (job) => fetchProduct(job.data.asin)), { connection, settings: jobs.settings });
+ * const worker = new Worker('scrape', jobs.processor(async (job) => fetchProduct(job.data.asin)), { connection, settings: jobs.settings });
+ * jobs.attach(worker); // records a job BullMQ fails for stalling
  * ```
  */
 export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
@@ -88,10 +90,12 @@ export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
   const clock = valid.clock ?? systemClock;
   const { budget } = valid;
 
+  const place: JournalPlace = { policy, clock, journalKey };
+
   const backoffStrategy: BackoffStrategy = (_attemptsMade, _type, error, job) => {
     if (error instanceof RetryScheduled) return error.delayMs;
-    // Not our error (a stalled job, say): fall back to the last delay the policy chose, if any.
-    return journalOf(job?.data, journalKey).at(-1)?.delayMs ?? 0;
+    // Not our error (the budget's store or Redis failed): fall back to the last delay the policy chose, if any.
+    return lastDecision(journalOf(job?.data, journalKey))?.delayMs ?? 0;
   };
 
   return {
@@ -102,8 +106,20 @@ export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
     /** Wraps a processor so its failures are decided by the policy. */
     processor<D extends object, R>(fn: (job: Job<D>, token?: string) => Promise<R>): (job: Job<D>, token?: string) => Promise<R> {
       return async (job, token) => {
-        const journal = journalOf(job.data, journalKey);
-        const last = journal.at(-1);
+        const counters = countersOf(job);
+        const run = reconcileRuns(journalOf(job.data, journalKey), counters, { maxAttempts: policy.maxAttempts, noticedAt: clock.now() });
+        // Lost runs are written before anything else: this run may be lost too.
+        if (run.changed) await writeJournal(job, journalKey, run.journal);
+        if (run.stop !== undefined) {
+          const error = journaledStop(place, valid, { ...run, stop: run.stop });
+          throw Object.assign(new UnrecoverableError(error.message), { cause: error });
+        }
+        if (run.resumeAt !== undefined && run.resumeAt > clock.now() && token !== undefined) {
+          // The lost run's retry delay never reached BullMQ: wait it out, as BullMQ would have.
+          await job.moveToDelayed(Math.ceil(run.resumeAt), token);
+          throw new DelayedError();
+        }
+        const decided = lastDecision(run.journal);
         if (budget !== undefined) {
           const until = await budget.coolDownUntil(clock.now());
           if (until > clock.now() && token !== undefined) {
@@ -112,14 +128,14 @@ export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
             throw new DelayedError();
           }
         }
-        const attempt = job.attemptsMade + 1;
+        const { attempt } = run;
         const startedAt = clock.now() - job.timestamp;
         let failed: unknown;
         let returned = false;
         try {
           const value = await fn(job, token);
           if (!isFailedResponse(value)) {
-            budget?.recordSuccess(last?.budgetTaken ?? 0).catch(() => undefined);
+            budget?.recordSuccess(decided?.budgetTaken ?? 0).catch(() => undefined);
             if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt, ok: true } satisfies AttemptEvent);
             return value;
           }
@@ -129,24 +145,38 @@ export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
           failed = error;
         }
         const call: CallContext = { policy, options: valid, clock, startedAt: job.timestamp };
-        const state: CallState = { previousDelayMs: last?.delayMs, budgetTaken: last?.budgetTaken ?? 0, earlier: journal, newest: undefined };
+        const state: CallState = { previousDelayMs: decided?.delayMs, budgetTaken: decided?.budgetTaken ?? 0, earlier: run.journal, newest: undefined };
         const endedAt = clock.now() - job.timestamp;
+        // The step numbers its record after the journal's records; the run's number comes from
+        // BullMQ's counters too (a failure BullMQ took without a record leaves a gap).
+        const journal = (records: readonly AttemptRecord[]) => [...run.journal, stampRecord(records.at(-1)!, attempt, counters)];
         try {
           const retry = await handleFailure(call, state, { failed, returned, attempt, startedAt, endedAt, timed: true });
-          await job.updateData({ ...job.data, [journalKey]: journalRecords(retry.state, job.timestamp) });
+          if (await holdsLock(job, token)) await writeJournal(job, journalKey, journal(journalRecords(retry.state, job.timestamp)));
           throw new RetryScheduled(retry.delayMs, failed);
         } catch (error) {
           if (!isRetryError(error)) throw error;
-          await job.updateData({ ...job.data, [journalKey]: error.attempts });
+          if (await holdsLock(job, token)) await writeJournal(job, journalKey, journal(error.attempts));
           throw Object.assign(new UnrecoverableError(error.message), { cause: error });
         }
       };
     },
+    /**
+     * Listens to the worker's 'failed' event, to record what BullMQ decides without the
+     * processor: a job it fails for stalling more than `maxStalledCount` gets its last stall in
+     * the journal, as the stop. Call it on every worker of the queue. Returns a function that
+     * stops listening.
+     *
+     * @example
+     * ```ts
+     * const worker = new Worker('scrape', jobs.processor(scrape), { connection, settings: jobs.settings });
+     * const detach = jobs.attach(worker);
+     * ```
+     */
+    attach(worker: Pick<Worker, 'on' | 'off'>): () => void {
+      const onFailed = (job: Job | undefined): void => void recordFailedJob(place, job);
+      worker.on('failed', onFailed);
+      return () => void worker.off('failed', onFailed);
+    },
   };
-}
-
-/** The journal kept in a job's data, or an empty one. */
-function journalOf(data: unknown, journalKey: string): readonly AttemptRecord[] {
-  const journal = (data as Record<string, unknown> | undefined)?.[journalKey];
-  return Array.isArray(journal) ? (journal as AttemptRecord[]) : [];
 }

@@ -49,6 +49,8 @@ export { MemoryBudgetStore } from './budget/memory-store.js';
 // Pacing: send only what the server will accept
 export { rateLimiter, type RateLimiter, type RateLimiterOptions } from './pacing/rate-limiter.js';
 export { MemoryRateLimiterStore, type RateLimiterStore } from './pacing/limiter-store.js';
+export { adaptiveRateLimiter, type AdaptiveRateLimiterOptions } from './pacing/sdk-adaptive-limiter.js';
+export type { CubicRateOptions } from './pacing/cubic-options.js';
 export type { UsagePlan } from './pacing/token-bucket.js';
 export { spApiLimiter, SP_API_USAGE_PLANS, type SpApiOperation, type SpApiLimiterOptions } from './pacing/sp-api-plans.js';
 

@@ -12,7 +12,7 @@ import type { Failure } from './failure.js';
  * ```
  */
 export function isThrottling(failure: Failure): boolean {
-  return failure.status === 429 || (failure.code !== undefined && THROTTLING_CODES.has(failure.code));
+  return failure.status === 429 || (failure.code !== undefined && THROTTLING_CODE_SET.has(failure.code));
 }
 
 /**
@@ -41,4 +41,15 @@ export const AWS_THROTTLING_CODES: ReadonlySet<string> = new Set([
   'TransactionInProgressException',
 ]);
 
-const THROTTLING_CODES: ReadonlySet<string> = new Set(['QuotaExceeded', 'RequestThrottled', 'TooManyRequests', 'rate_limited', 'capacity', ...AWS_THROTTLING_CODES]);
+/**
+ * Every code {@link isThrottling} counts: the AWS SDKs' and the prebuilt APIs' (SP-API and MWS
+ * `QuotaExceeded`, `TooManyRequests`; the scraping API's `rate_limited`, `capacity`).
+ *
+ * @example
+ * ```ts
+ * THROTTLING_CODES.includes('rate_limited'); // true
+ * ```
+ */
+export const THROTTLING_CODES: readonly string[] = Object.freeze([...AWS_THROTTLING_CODES, 'QuotaExceeded', 'TooManyRequests', 'rate_limited', 'capacity']);
+
+const THROTTLING_CODE_SET: ReadonlySet<string> = new Set(THROTTLING_CODES);

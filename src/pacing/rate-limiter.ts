@@ -53,7 +53,7 @@ export interface RateLimiter {
   /** Learns from an attempt's failure (see {@link RateLimiterOptions.learn}). */
   observeFailure(failure: Failure, nowMs: number): Promise<void>;
   /** Learns from a success: the rate recovers after a throttle. */
-  observeSuccess(): void;
+  observeSuccess(nowMs: number): void;
 }
 
 /**
@@ -134,7 +134,7 @@ class LearningLimiter implements RateLimiter {
     }
   }
 
-  observeSuccess(): void {
+  observeSuccess(_nowMs?: number): void {
     if (!this.learn || this.current.ratePerSecond >= this.nominal) return;
     this.current = { ratePerSecond: Math.min(this.nominal, this.current.ratePerSecond + this.nominal * RECOVERY), burst: this.current.burst };
   }

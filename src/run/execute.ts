@@ -97,7 +97,7 @@ async function failurePath<R>(
     if (outcome.ok && !isFailedResponse(outcome.value)) {
       // A store that fails is the store's to report, not the call's.
       options.budget?.recordSuccess(call.budgetTaken).catch(() => undefined);
-      options.rateLimiter?.observeSuccess();
+      options.rateLimiter?.observeSuccess(call.clock.now());
       if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt, ok: true } satisfies AttemptEvent);
       return outcome.value as Awaited<R>;
     }

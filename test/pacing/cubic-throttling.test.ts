@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Failure } from '../../src/failure/failure.js';
-import { CUBIC_THROTTLING_CODES, isThrottlingFailure } from '../../src/pacing/cubic-throttling.js';
+import { isThrottling as isThrottlingFailure, THROTTLING_CODES as CUBIC_THROTTLING_CODES } from '../../src/failure/throttling.js';
 
 describe('isThrottlingFailure (smithy isThrottlingError, over a Failure)', () => {
   it('counts any 429, whatever the code', () => {

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** One scripted answer; `'drop'` destroys the connection after the request arrived. */
-export type Answer = { readonly status: number; readonly headers?: Record<string, string>; readonly body?: string } | 'drop';
+/** One scripted answer; `'drop'` destroys the connection after the request arrived, `'stall'` never answers. */
+export type Answer = { readonly status: number; readonly headers?: Record<string, string>; readonly body?: string } | 'drop' | 'stall';
 
 /** A request as the server saw it. */
 export interface SeenRequest {
@@ -36,6 +36,7 @@ export async function startScriptServer(port = 0): Promise<ScriptServer> {
       requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       const next = answers.length > 1 ? answers.shift()! : answers[0]!;
       if (next === 'drop') return void req.socket.destroy();
+      if (next === 'stall') return;
       res.writeHead(next.status, next.headers);
       res.end(next.body ?? '');
     });

@@ -130,17 +130,17 @@ describe.skipIf(!redisAvailable)('RedisBudgetStore and a busy event loop, agains
   });
 
   it('a change made in time but answered after the fallback is undone, and counted', async () => {
-    // Replies held back 150 ms past a 100 ms timeout: the script ran at once, its answer came late.
+    // Replies held back 450 ms, past a 300 ms timeout: the script ran at once, its answer came late.
     let holdMs = 0;
     const slowReplies: RedisLike = { eval: (...args) => redis.client.eval(...(args as [string, number])).then(async (reply) => (await sleep(holdMs), reply)) };
     const fallback = new MemoryBudgetStore();
-    const store = new RedisBudgetStore(slowReplies, { timeoutMs: 100, fallback });
+    const store = new RedisBudgetStore(slowReplies, { timeoutMs: 300, fallback });
     const budget = retryBudget({ type: 'aws-quota' }, { store, key: `slow-${Date.now()}` });
     expect(await budget.level()).toBe(500); // a prompt reply first: the clocks' offset is known
-    holdMs = 150;
+    holdMs = 450;
     expect(await budget.requestRetry(throttled)).toEqual({ allowed: true, taken: 5 });
     expect(fallback.level(budget.key, budget.design)).toBe(495);
-    await sleep(400);
+    await sleep(700);
     expect(store.stats()).toMatchObject({ lateCharges: 1, lateChargesUndone: 1 });
     expect(await retryBudget({ type: 'aws-quota' }, { store: new RedisBudgetStore(redis.client), key: budget.key }).level()).toBe(500);
   });

@@ -10,7 +10,7 @@ const root = new URL('..', import.meta.url).pathname;
 
 beforeAll(() => {
   // CI builds before testing; a fresh clone running `npm test` directly builds here.
-  if (!existsSync(`${root}dist/index.cjs`) || !existsSync(`${root}dist/index.js`) || !existsSync(`${root}dist/cli.js`) || !existsSync(`${root}dist/bullmq.js`) || !existsSync(`${root}dist/tooling.cjs`) || !existsSync(`${root}dist/redis.cjs`)) {
+  if (!existsSync(`${root}dist/index.cjs`) || !existsSync(`${root}dist/index.js`) || !existsSync(`${root}dist/cli.js`) || !existsSync(`${root}dist/bullmq.js`) || !existsSync(`${root}dist/tooling.cjs`) || !existsSync(`${root}dist/redis.cjs`) || ['axios', 'aws', 'undici'].some((entry) => !existsSync(`${root}dist/${entry}.cjs`))) {
     execFileSync('npx', ['tsup', '--silent'], { cwd: root, stdio: 'inherit' });
   }
 }, 60_000);
@@ -53,6 +53,27 @@ describe('the built package', () => {
   it('keeps tooling and the Redis store out of the core entry', () => {
     const script = "const m = await import('retry-table'); console.log(JSON.stringify(['policyTableMarkdown', 'explainPolicy', 'RedisBudgetStore', 'MAX_TIMER_DELAY_MS'].filter((n) => n in m)))";
     expect(run(['--input-type=module', '-e', script])).toEqual([]);
+  });
+
+  it.each([
+    ['retry-table/axios', 'retryAxios'],
+    ['retry-table/aws', 'policyRetryStrategy'],
+    ['retry-table/aws', 'retryErrorOf'],
+    ['retry-table/undici', 'policyRetryInterceptor'],
+  ])('exports the client adapter %s with %s, from ESM and CommonJS', (entry, name) => {
+    expect(run(['--input-type=module', '-e', `const m = await import('${entry}'); console.log(JSON.stringify(typeof m.${name}))`])).toBe('function');
+    expect(run(['--input-type=commonjs', '-e', `console.log(JSON.stringify(typeof require('${entry}').${name}))`])).toBe('function');
+  });
+
+  it('keeps the client adapters out of the core entry, and their clients out of the adapters (types only)', () => {
+    const core = "const m = await import('retry-table'); console.log(JSON.stringify(['retryAxios', 'policyRetryStrategy', 'retryErrorOf', 'policyRetryInterceptor'].filter((n) => n in m)))";
+    expect(run(['--input-type=module', '-e', core])).toEqual([]);
+    // Importing an adapter loads none of axios, undici or the AWS SDK: the user's own copy is the one used.
+    const loaded = `
+      require('retry-table/axios'); require('retry-table/aws'); require('retry-table/undici');
+      console.log(JSON.stringify(Object.keys(require.cache).filter((p) => /node_modules[\\/](axios|undici|@smithy|@aws-sdk)[\\/]/.test(p))));
+    `;
+    expect(run(['--input-type=commonjs', '-e', loaded])).toEqual([]);
   });
 
   it('keeps internals private: deep imports are not exported', () => {

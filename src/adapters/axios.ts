@@ -26,6 +26,7 @@ import { methodOptions, optionsForMethod } from './idempotent-method.js';
  * ```
  */
 export type RetryAxiosOptions = HttpAdapterOptions;
+export type { HttpAdapterOptions } from './adapter-options.js';
 
 /** The key of the per-request state on the request config (a string: axios' mergeConfig drops symbols). */
 const STATE_KEY = 'retry-table';

@@ -4,7 +4,9 @@ import type { PolicySpec } from '../policy/policy-spec.js';
 import { mwsPolicy } from '../policies/mws.js';
 import { scraperPolicy } from '../policies/scraper.js';
 import { spApiPolicy } from '../policies/sp-api.js';
+import { isPolicyError } from '../policy/policy-error.js';
 import { CliError } from './cli-error.js';
+import { lineColumn, parseErrorOffset, valueOffset } from './json-position.js';
 
 const BUILT_IN: Readonly<Record<string, Policy>> = { mws: mwsPolicy, scraper: scraperPolicy, spapi: spApiPolicy };
 
@@ -27,7 +29,22 @@ export function loadPolicy(nameOrPath: string | undefined): Policy {
   try {
     spec = JSON.parse(text);
   } catch (error) {
-    throw new CliError(`${nameOrPath} is not valid JSON: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    const offset = parseErrorOffset(text, message);
+    throw new CliError(`${where(nameOrPath, text, offset)} is not valid JSON: ${message}`);
   }
-  return definePolicy(spec as PolicySpec);
+  try {
+    return definePolicy(spec as PolicySpec);
+  } catch (error) {
+    if (!isPolicyError(error)) throw error;
+    // Point at the bad value in the file, as a compiler would: path:line:column.
+    throw new CliError(`${where(nameOrPath, text, valueOffset(text, error.field))}: ${error.message}`);
+  }
+}
+
+/** `file:line:column`, or just the file when the place is unknown. */
+function where(path: string, text: string, offset: number | undefined): string {
+  if (offset === undefined) return path;
+  const { line, column } = lineColumn(text, offset);
+  return `${path}:${line}:${column}`;
 }

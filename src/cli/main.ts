@@ -12,14 +12,16 @@ import { runDemo } from '../demo/demo.js';
 
 const USAGE = `usage:
   retry-table demo [--speed <factor>]
-  retry-table plan <policy> --fail <status[:code]|kind[:code]> [x<count>] ... [--retry-after <seconds>] [--random <0..1>] [--json]
+  retry-table plan <policy> --fail <status[:code]|kind[:code]>[@retry-after=<s>|@quota-reset=<s>] [x<count>] ... [--random <0..1>] [--json]
   retry-table explain <policy> [--json]
+  retry-table check <policy.json>
 
 <policy> is mws, scraper, spapi, or a path to a JSON policy file.
 examples:
   retry-table plan mws --fail 503:RequestThrottled x5
-  retry-table plan scraper --fail 429:rate_limited --retry-after 7 --fail 500:internal_error
+  retry-table plan scraper --fail 429:rate_limited@retry-after=7 --fail 500:internal_error
   retry-table plan spapi --fail 429:QuotaExceeded x3
+  retry-table check my-policy.json
   retry-table explain scraper --json`;
 
 /** Where the CLI writes: injectable so tests read what a user would see. */
@@ -48,7 +50,6 @@ export function runCli(argv: readonly string[], io: CliIo): number | Promise<num
       tokens: true,
       options: {
         fail: { type: 'string', multiple: true },
-        'retry-after': { type: 'string' },
         random: { type: 'string' },
         json: { type: 'boolean', default: false },
         speed: { type: 'string' },
@@ -62,13 +63,19 @@ export function runCli(argv: readonly string[], io: CliIo): number | Promise<num
     }
     if (command === 'demo') {
       if (policyName !== undefined) throw new CliError(`unexpected arguments: ${[policyName, ...extra].join(' ')}`);
-      const speed = numberOption('--speed', values.speed) ?? 20;
-      if (speed <= 0) throw new CliError('--speed must be above 0');
+      const speed = numberOption('--speed', values.speed, { above: 0 }) ?? 20;
       return runDemo({ speed, write: io.out, interactive: io.interactive }).then((held) => (held ? 0 : 1));
     }
     if (command === 'explain') {
       if (extra.length > 0) throw new CliError(`unexpected arguments: ${extra.join(' ')}`);
       explain(policyName, values.json, io);
+      return 0;
+    }
+    if (command === 'check') {
+      if (extra.length > 0) throw new CliError(`unexpected arguments: ${extra.join(' ')}`);
+      if (policyName === undefined || !policyName.endsWith('.json')) throw new CliError('check takes a path to a JSON policy file, such as my-policy.json');
+      explain(policyName, values.json, io);
+      if (!values.json) io.out(`\n${policyName}: a valid policy.`);
       return 0;
     }
     if (command === 'plan') {
@@ -80,16 +87,15 @@ export function runCli(argv: readonly string[], io: CliIo): number | Promise<num
             ? [token.value]
             : [],
       );
-      runPlan(policyName, specs, numberOption('--retry-after', values['retry-after']), numberOption('--random', values.random), values.json, io);
+      runPlan(policyName, specs, numberOption('--random', values.random, { atLeast: 0, below: 1 }), values.json, io);
       return 0;
     }
     throw new CliError(`unknown command "${command}"`);
   } catch (error) {
-    if (error instanceof CliError || isPolicyError(error) || isParseArgsError(error)) {
-      io.err(`retry-table: ${(error as Error).message}\n\n${USAGE}`);
-      return 2;
-    }
-    throw error;
+    const message = error instanceof CliError || isPolicyError(error) ? error.message : isParseArgsError(error) ? parseArgsMessage(error) : undefined;
+    if (message === undefined) throw error;
+    io.err(`retry-table: ${message}\n\n${USAGE}`);
+    return 2;
   }
 }
 
@@ -109,10 +115,9 @@ function explain(policyName: string | undefined, json: boolean, io: CliIo): void
   );
 }
 
-function runPlan(policyName: string | undefined, specs: readonly string[], retryAfter: number | undefined, random: number | undefined, json: boolean, io: CliIo): void {
+function runPlan(policyName: string | undefined, specs: readonly string[], random: number | undefined, json: boolean, io: CliIo): void {
   const policy = loadPolicy(policyName);
-  if (random !== undefined && !(random >= 0 && random < 1)) throw new CliError(`--random must be in [0, 1) (got ${random})`);
-  const failures = parseFailureSpecs(specs, retryAfter);
+  const failures = parseFailureSpecs(specs);
   const result = plan(policy, failures, { random });
   if (json) {
     io.out(
@@ -158,11 +163,33 @@ function describeFailure(failure: Failure): string {
   return parts.join(' ') + hint;
 }
 
-function numberOption(name: string, value: string | undefined): number | undefined {
+/** A numeric flag, checked with one message shape for every flag: `--speed must be a number above 0 (got "fast")`. */
+function numberOption(name: string, value: string | undefined, range: { above?: number; atLeast?: number; below?: number }): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (value.trim() === '' || !Number.isFinite(number) || number < 0) throw new CliError(`${name} must be a number, 0 or more (got "${value}")`);
+  const bounds = [
+    range.above !== undefined ? `above ${range.above}` : undefined,
+    range.atLeast !== undefined ? `${range.atLeast} or more` : undefined,
+    range.below !== undefined ? `below ${range.below}` : undefined,
+  ].filter(Boolean);
+  const fits =
+    value.trim() !== '' &&
+    Number.isFinite(number) &&
+    (range.above === undefined || number > range.above) &&
+    (range.atLeast === undefined || number >= range.atLeast) &&
+    (range.below === undefined || number < range.below);
+  if (!fits) throw new CliError(`${name} must be a number ${bounds.join(' and ')} (got "${value}")`);
   return number;
+}
+
+/** parseArgs' own wording ("Unknown option '--bogus'. To specify a positional…") made ours. */
+function parseArgsMessage(error: unknown): string {
+  const text = (error as Error).message;
+  const unknown = /Unknown option '([^']+)'/.exec(text);
+  if (unknown !== null) return `unknown option ${unknown[1]}`;
+  const missing = /Option '([^']+)'.*argument missing/.exec(text);
+  if (missing !== null) return `${missing[1]} needs a value`;
+  return text.split('.')[0]!;
 }
 
 function isParseArgsError(error: unknown): boolean {

@@ -31,9 +31,16 @@ describe('retry-table plan', () => {
     ]);
   });
 
-  it('applies --retry-after to HTTP failures (scraper: Retry-After first, plus jitter)', () => {
-    const { out } = cli('plan', 'scraper', '--json', '--random', '0', '--retry-after', '7', '--fail', '429:rate_limited', 'x2');
-    expect((JSON.parse(out) as { steps: { delayMs?: number }[] }).steps.map((s) => s.delayMs)).toEqual([7000, 7000]);
+  it('puts a hint on its own failure (scraper: Retry-After first, plus jitter)', () => {
+    const { out } = cli('plan', 'scraper', '--json', '--random', '0', '--fail', '429:rate_limited@retry-after=7', 'x2', '--fail', '429:rate_limited');
+    // The third 429 carries no hint: the canonical loop's 2^3 · 1000.
+    expect((JSON.parse(out) as { steps: { delayMs?: number }[] }).steps.map((s) => s.delayMs)).toEqual([7000, 7000, 8000]);
+  });
+
+  it('reads a quota-reset hint (mws QuotaExceeded waits for the reset within 5 min, else stops)', () => {
+    const { out } = cli('plan', 'mws', '--json', '--fail', '503:QuotaExceeded@quota-reset=90', '--fail', '503:QuotaExceeded@quota-reset=3600');
+    const steps = (JSON.parse(out) as { steps: { delayMs?: number; reason?: string }[] }).steps;
+    expect(steps.map((s) => s.delayMs ?? s.reason)).toEqual([90_000, 'quota-exhausted']);
   });
 
   it.each([
@@ -43,9 +50,16 @@ describe('retry-table plan', () => {
     [['plan', 'mws', '--fail', 'dns'], /malformed failure "dns"/],
     [['plan', 'mws', 'x3'], /must follow a failure/],
     [['plan', 'mws'], /at least one failure/],
-    [['plan', 'mws', '--fail', '503', '--retry-after', 'soon'], /--retry-after must be a number/],
+    [['plan', 'mws', '--fail', '503@retry-after=soon'], /malformed hint "@retry-after=soon"/],
+    [['plan', 'mws', '--fail', 'network@retry-after=1'], /only an HTTP failure carries a server hint/],
+    [['plan', 'mws', '--fail', '503@soon=1'], /unknown hint "@soon"/],
+    [['plan', 'mws', '--fail', '503', '--retry-after', '7'], /unknown option --retry-after/],
     [['frobnicate'], /unknown command/],
-    [['plan', 'mws', '--bogus'], /Unknown option/],
+    [['plan', 'mws', '--bogus'], /unknown option --bogus/],
+    [['plan', 'mws', '--fail', '503', '--random', '1'], /--random must be a number 0 or more and below 1 \(got "1"\)/],
+    [['demo', '--speed', '0'], /--speed must be a number above 0 \(got "0"\)/],
+    [['demo', '--speed', 'fast'], /--speed must be a number above 0 \(got "fast"\)/],
+    [['check', 'mws'], /check takes a path to a JSON policy file/],
   ])('exits 2 with a clear error for %j', (argv, message) => {
     const { code, err } = cli(...argv);
     expect(code).toBe(2);
@@ -59,6 +73,8 @@ describe('retry-table plan', () => {
     const { code, err } = cli('plan', bad, '--fail', '503');
     expect(code).toBe(2);
     expect(err).toContain('rule "slow": rules[0].schedule.delayMs');
+    // The file and the place of the bad value in it: line 1, column 111 of the one-line JSON.
+    expect(err).toContain(`${bad}:1:${JSON.stringify({ name: 'mine', rules: [{ id: 'slow', match: { status: 503 }, retry: true, schedule: { type: 'constant', delayMs: -5 } }] }).indexOf('-5') + 1}:`);
     const good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify({ name: 'mine', rules: [{ match: { status: 503 }, retry: true, schedule: { type: 'constant', delayMs: 250 } }] }));
     expect(cli('plan', good, '--fail', '503', 'x3').out).toContain('retry in 250 ms');
@@ -97,6 +113,37 @@ describe('retry-table knows spapi', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/QuotaExceeded .*yes/);
     expect(out).toMatch(/InvalidInput .*no/);
+  });
+});
+
+describe('retry-table check and policy files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'retry-table-check-'));
+
+  it('validates a file and prints its table', () => {
+    const good = join(dir, 'my-policy.json');
+    writeFileSync(good, JSON.stringify({ name: 'mine', rules: [{ id: 'busy', match: { status: 503 }, retry: true, schedule: { type: 'constant', delayMs: 250 } }, { match: {}, retry: false }] }, null, 2));
+    const { code, out } = cli('check', good);
+    expect(code).toBe(0);
+    expect(out).toMatch(/busy\s+status 503\s+yes\s+250 ms/);
+    expect(out).toContain(`${good}: a valid policy.`);
+  });
+
+  it('names the file, line and column of a bad value in a pretty-printed file', () => {
+    const bad = join(dir, 'bad.json');
+    const text = JSON.stringify({ name: 'mine', rules: [{ match: { status: 503 }, retry: 'yes' }] }, null, 2);
+    writeFileSync(bad, text);
+    const { code, err } = cli('check', bad);
+    expect(code).toBe(2);
+    const before = text.slice(0, text.indexOf('"yes"')).split('\n');
+    expect(err).toContain(`${bad}:${before.length}:${before.at(-1)!.length + 1}: policy "mine", rule "rules[0]": rules[0].retry must be true or false`);
+  });
+
+  it('reports broken JSON by line and column', () => {
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{\n  "name": "mine",\n  "rules": [,]\n}');
+    const { code, err } = cli('check', broken);
+    expect(code).toBe(2);
+    expect(err).toContain(`${broken}:3:13 is not valid JSON`);
   });
 });
 

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', tooling: 'src/tooling.ts', redis: 'src/redis.ts', bullmq: 'src/adapters/bullmq.ts', axios: 'src/adapters/axios.ts', aws: 'src/adapters/aws.ts', undici: 'src/adapters/undici.ts', cli: 'src/cli/bin.ts' },
+  entry: { index: 'src/index.ts', tooling: 'src/tooling.ts', redis: 'src/redis.ts', bullmq: 'src/adapters/bullmq.ts', axios: 'src/adapters/axios.ts', aws: 'src/adapters/aws.ts', undici: 'src/adapters/undici.ts', otel: 'src/adapters/otel.ts', cli: 'src/cli/bin.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -2,6 +2,7 @@ import { OptionsError } from '../shared/options-error.js';
 import type { Policy } from '../policy/define-policy.js';
 import type { AttemptContext } from './attempt.js';
 import { execute } from './execute.js';
+import { SignalFanOut } from './signal-fan-out.js';
 import { validateRetryOptions, type RetryOptions } from './retry-options.js';
 
 /**
@@ -31,11 +32,18 @@ export function withRetry(
 ) => (this: ThisParameterType<F>, ...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>> {
   assertPolicy(policy);
   const valid = validateRetryOptions(options, 'withRetry');
+  // The wrapper's signal is shared by all its calls: one listener on it, a signal per call.
+  const fanOut = valid.signal === undefined ? undefined : new SignalFanOut(valid.signal);
   return <F extends (...args: any[]) => unknown>(fn: F) => {
     if (typeof fn !== 'function') throw new OptionsError('fn', fn, 'must be a function');
     return function retrying(this: ThisParameterType<F>, ...args: Parameters<F>): Promise<Awaited<ReturnType<F>>> {
       // A call without arguments shares one empty list: a sleeping call keeps its arguments.
-      return execute(policy, valid, fn as (...a: unknown[]) => ReturnType<F>, this, args.length === 0 ? NO_ARGS : args);
+      const callArgs = args.length === 0 ? NO_ARGS : args;
+      if (fanOut === undefined) return execute(policy, valid, fn as (...a: unknown[]) => ReturnType<F>, this, callArgs);
+      const { signal, done } = fanOut.join();
+      const settled = execute(policy, { ...valid, signal }, fn as (...a: unknown[]) => ReturnType<F>, this, callArgs);
+      settled.then(done, done);
+      return settled;
     };
   };
 }

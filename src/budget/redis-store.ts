@@ -256,8 +256,8 @@ export class RedisBudgetStore implements BudgetStore {
    * One Redis call with a deadline; on timeout or error, reports and answers FELL_BACK. Every
    * reply, in time or late, is a clock sample. `fenced` calls get a deadline in Redis time, which
    * needs an offset measured first: a probe of Redis's clock when none is known yet or the one
-   * known has gone stale. Otherwise the command is sent synchronously, so a caller that blocks
-   * its event loop right after asking does not delay the asking.
+   * known has aged (no reply for tens of seconds). Otherwise the command is sent synchronously,
+   * so a caller that blocks its event loop right after asking does not delay the asking.
    */
   private async call<T extends { readonly serverMicros: number }>(
     operation: string,
@@ -278,7 +278,11 @@ export class RedisBudgetStore implements BudgetStore {
         return reply;
       });
     };
-    const ready = !fenced || this.clock.uncertaintyMs(startedAt) < this.timeoutMs / 2;
+    // A deadline is as much earlier than it could be as the estimate is uncertain. Measure again
+    // (one round trip first) when that would take half the time the script has (a first sample
+    // that waited for the connection), or its age a quarter (no reply for a while); else send now.
+    const scriptMs = this.timeoutMs - this.marginMs;
+    const ready = !fenced || (this.clock.uncertaintyMs(startedAt) <= scriptMs / 2 && this.clock.stalenessMs(startedAt) <= scriptMs / 4);
     const answer = await callWithDeadline(() => (ready ? sendNow() : this.measureClock().then(sendNow)), this.timeoutMs, onLate);
     if (answer.answered) return answer.reply;
     return this.fellBack(operation, key, answer.error);

@@ -66,6 +66,15 @@ export class ServerClock {
     return this.known ? this.high - this.low + 2 * DRIFT * Math.max(0, nowMs - this.sampledAt) : Infinity;
   }
 
+  /**
+   * How much of {@link ServerClock.uncertaintyMs} is age rather than round trip (Infinity before
+   * the first sample): what a fresh probe would take off. A wide but fresh interval (a slow
+   * network, a loaded machine) is no better measured again, so it is not measured again.
+   */
+  stalenessMs(nowMs: number): number {
+    return this.known ? 2 * DRIFT * Math.max(0, nowMs - this.sampledAt) : Infinity;
+  }
+
   /** Takes one reading: Redis read `serverMicros` between `sentAt` and `receivedAt` (local ms). */
   sample(sentAt: number, receivedAt: number, serverMicros: number): void {
     if (!(Number.isFinite(serverMicros) && receivedAt >= sentAt)) return;

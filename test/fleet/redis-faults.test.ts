@@ -47,6 +47,7 @@ describe.skipIf(!redisAvailable)('RedisBudgetStore under faults, against its own
     server = await startOwnRedis();
     client = new Redis(server.url, { retryStrategy: () => 25 });
     client.on('error', () => undefined);
+    await untilReady(client);
   }, 20_000);
   afterEach(() => server.resume());
   afterAll(async () => {
@@ -56,9 +57,9 @@ describe.skipIf(!redisAvailable)('RedisBudgetStore under faults, against its own
 
   it('a spend that timed out while Redis was stopped changes nothing when Redis resumes: level() reads 500, not 450', async () => {
     const fallback = new MemoryBudgetStore();
-    const store = new RedisBudgetStore(client, { timeoutMs: 100, fallback });
+    const store = new RedisBudgetStore(client, { timeoutMs: 300, fallback });
     const budget = retryBudget({ type: 'aws-quota' }, { store, key: key() });
-    expect(await budget.level()).toBe(500);
+    expect(await budget.level()).toBe(500); // and the clocks' offset is known: the spends are sent
     server.pause();
     for (let i = 0; i < 10; i++) expect(await budget.requestRetry(throttled)).toEqual({ allowed: true, taken: 5 });
     expect(fallback.level(budget.key, budget.design)).toBe(450);
@@ -72,8 +73,8 @@ describe.skipIf(!redisAvailable)('RedisBudgetStore under faults, against its own
   it('the local fallback starts from the last level Redis reported (times fallbackFraction), and a second outage grants nothing again', async () => {
     const id = key();
     const fallback = new MemoryBudgetStore();
-    const store = new RedisBudgetStore(client, { timeoutMs: 100, fallback });
-    const half = new RedisBudgetStore(client, { timeoutMs: 100, fallbackFraction: 0.5 });
+    const store = new RedisBudgetStore(client, { timeoutMs: 400, fallback });
+    const half = new RedisBudgetStore(client, { timeoutMs: 400, fallbackFraction: 0.5 });
     const budget = retryBudget({ type: 'aws-quota' }, { store, key: id });
     const halfBudget = retryBudget({ type: 'aws-quota' }, { store: half, key: id });
     for (let i = 0; i < 4; i++) await budget.requestRetry(throttled);
@@ -93,7 +94,7 @@ describe.skipIf(!redisAvailable)('RedisBudgetStore under faults, against its own
 
   it('a Redis restarted empty resumes each bucket from the level last seen, not from full', async () => {
     const id = key();
-    const store = new RedisBudgetStore(client, { timeoutMs: 200 });
+    const store = new RedisBudgetStore(client, { timeoutMs: 500 });
     const budget = retryBudget({ type: 'aws-quota' }, { store, key: id });
     for (let i = 0; i < 4; i++) await budget.requestRetry(throttled);
     expect(await budget.level()).toBe(480);
@@ -117,10 +118,11 @@ describe.skipIf(!redisAvailable)('RedisBudgetStore and a busy event loop, agains
     const fallback = new MemoryBudgetStore();
     const store = new RedisBudgetStore(redis.client, { timeoutMs: 100, fallback });
     const budget = retryBudget({ type: 'aws-quota' }, { store, key: `busy-${Date.now()}` });
-    expect(await budget.level()).toBe(500);
+    await untilReady(redis.client);
+    expect(await budget.level()).toBe(500); // the clocks' offset is known: the spend is sent at once
     const events = await fallbacksDuring(async () => {
       const grant = budget.requestRetry(throttled);
-      busyFor(300); // Redis answers in well under a millisecond; the reply waits in the socket
+      busyFor(400); // Redis answers in well under a millisecond; the reply waits in the socket
       expect(await grant).toEqual({ allowed: true, taken: 5 });
     });
     expect(events).toEqual([]);

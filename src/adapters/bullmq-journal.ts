@@ -174,14 +174,14 @@ export function reconcileRuns(journal: readonly JobAttemptRecord[], counters: Jo
     // BullMQ failed the job for it.
     const exhausted = tail.attempt >= options.maxAttempts;
     if (exhausted || options.failedReason !== undefined) {
-      const reason: StopReason | undefined = exhausted ? 'attempts-exhausted' : undefined;
+      const reason: StopReason = exhausted ? 'attempts-exhausted' : 'stalled';
       const ended: JobAttemptRecord = { ...tail, action: 'stop', delayMs: undefined, reason, message: options.failedReason ?? tail.message };
       records[records.length - 1] = ended;
-      if (reason !== undefined && options.failedReason === undefined) stop = { ...ended, reason };
+      if (options.failedReason === undefined) stop = { ...ended, reason };
     }
   } else if (lostAfterRecord && options.failedReason !== undefined) {
     // BullMQ failed the job for the stall of the run that wrote this retry: the retry never happened.
-    records[records.length - 1] = { ...tail, action: 'stop', delayMs: undefined };
+    records[records.length - 1] = { ...tail, action: 'stop', delayMs: undefined, reason: 'stalled' };
   }
 
   const end = records.at(-1)!;

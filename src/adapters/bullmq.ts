@@ -25,12 +25,12 @@ export type { JobAttemptRecord } from './bullmq-journal.js';
  * const options: BullmqRetryOptions = { budget: retryBudget({ type: 'aws-quota' }, { store, key: sellerId }) };
  * ```
  */
-export interface BullmqRetryOptions extends Pick<RetryOptions, 'clock' | 'random' | 'maxElapsedMs' | 'budget' | 'onRetry' | 'onGiveUp'> {
+export interface BullmqRetryOptions extends Pick<RetryOptions, 'clock' | 'random' | 'maxElapsedMs' | 'budget' | 'onRetry' | 'onGiveUp' | 'idempotent'> {
   /** The key of the journal in the job's data. @defaultValue 'retryJournal' */
   readonly journalKey?: string;
 }
 
-const OPTION_KEYS = ['clock', 'random', 'maxElapsedMs', 'budget', 'onRetry', 'onGiveUp', 'journalKey'] as const satisfies readonly (keyof BullmqRetryOptions)[];
+const OPTION_KEYS = ['clock', 'random', 'maxElapsedMs', 'budget', 'onRetry', 'onGiveUp', 'idempotent', 'journalKey'] as const satisfies readonly (keyof BullmqRetryOptions)[];
 
 /** The error a wrapped processor throws when the policy retries: it carries the delay to BullMQ. */
 class RetryScheduled extends Error {

@@ -17,6 +17,8 @@ import type { CompiledRule } from './compiled-rule.js';
  *   processed: a retry could repeat its effect (decided by the runner's step, never by `decide`).
  * - `rate-limited`: the call's rate limiter has no token for the next attempt within the policy's
  *   `maxDelayMs` (a wait for a token that would cross `maxElapsedMs` stops with `deadline`).
+ * - `stalled`: a BullMQ job stalled more often than its worker's `maxStalledCount` allows, and
+ *   BullMQ failed it (recorded by the BullMQ adapter's `attach(worker)`).
  */
 export type StopReason =
   | 'not-retryable'
@@ -27,7 +29,8 @@ export type StopReason =
   | 'budget-exhausted'
   | 'server-declined'
   | 'unsafe-to-retry'
-  | 'rate-limited';
+  | 'rate-limited'
+  | 'stalled';
 
 /** Every reason, as a record so the compiler checks it against {@link StopReason} both ways. */
 const REASONS: { readonly [R in StopReason]: true } = {
@@ -40,6 +43,7 @@ const REASONS: { readonly [R in StopReason]: true } = {
   'server-declined': true,
   'unsafe-to-retry': true,
   'rate-limited': true,
+  stalled: true,
 };
 
 /**

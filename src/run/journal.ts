@@ -44,6 +44,8 @@ export interface AttemptRecord extends Failure {
  * not boxed doubles). Entries link to the previous one, so no array grows per attempt.
  */
 export interface JournalEntry {
+  /** The 1-based number of the attempt, as the runner counted it. */
+  readonly attempt: number;
   readonly failure: Failure;
   readonly rule: string | undefined;
   /** Set for a retry. */
@@ -71,7 +73,7 @@ export function journalRecords(journal: Journal, callStartedAt: number): Attempt
   const entries: JournalEntry[] = [];
   for (let entry = journal.newest; entry !== undefined; entry = entry.previous) entries.push(entry);
   const records = journal.earlier.slice();
-  for (let i = entries.length - 1; i >= 0; i--) records.push(toRecord(entries[i]!, records.length + 1, callStartedAt));
+  for (let i = entries.length - 1; i >= 0; i--) records.push(toRecord(entries[i]!, callStartedAt));
   return records;
 }
 
@@ -80,7 +82,7 @@ export function journalRecords(journal: Journal, callStartedAt: number): Attempt
  * {@link Failure} field required, so a field added to Failure fails to compile here until the
  * journal carries it too.
  */
-export function toRecord(entry: JournalEntry, attempt: number, callStartedAt: number): AttemptRecord {
+export function toRecord(entry: JournalEntry, callStartedAt: number): AttemptRecord {
   const { failure, durationMs } = entry;
   // One literal with every field, not a spread of the failure: a fixed shape is several times
   // cheaper to build, and undefined fields vanish in JSON anyway.
@@ -97,7 +99,7 @@ export function toRecord(entry: JournalEntry, attempt: number, callStartedAt: nu
     verdict: failure.verdict,
   };
   return {
-    attempt,
+    attempt: entry.attempt,
     startedAt: callStartedAt + entry.startedAt,
     // A clock that went backwards must not produce a negative duration.
     durationMs: durationMs === undefined ? undefined : durationMs > 0 ? durationMs : 0,

@@ -171,6 +171,7 @@ function entry(
   budgetTaken: number | undefined,
 ): JournalEntry {
   return {
+    attempt: input.attempt,
     failure: input.failure,
     rule,
     delayMs,

@@ -71,7 +71,7 @@ describe('reconcileRuns: the journal and BullMQ\'s counters together', () => {
     const run = reconcileRuns([], counters(0, 3, 2), { ...options, failedReason: 'job stalled more than allowable limit' });
     expect(run.journal.map((r) => [r.attempt, r.action, r.reason, r.stalled, r.message])).toEqual([
       [1, 'retry', undefined, 'before-record', STALLED_MESSAGE],
-      [2, 'stop', undefined, 'before-record', 'job stalled more than allowable limit'],
+      [2, 'stop', 'stalled', 'before-record', 'job stalled more than allowable limit'],
     ]);
     expect(run.stop).toBeUndefined(); // BullMQ has failed it already
   });

@@ -20,7 +20,7 @@ const LANES = 2;
 /** A retry after a 429 costs 5 units of the AWS quota. */
 const COST = 5;
 /** Long enough for a fallback in flight at a fault's end, a blocked event loop and a reconnection. */
-const GRACE_MS = 1_000;
+const GRACE_MS = 1_500;
 /**
  * The faults, by ms from the start: one kill first, while the bucket surely still holds units (so
  * the restart has something to resume), then SIGSTOPs of 3 s. Only one kill: the accounting of

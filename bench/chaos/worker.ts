@@ -14,9 +14,10 @@ import { seededRandom } from '../sim/prng.js';
 const [url, key, capacityArg, lanesArg, offlineQueueArg, busyArg, seedArg] = process.argv.slice(2);
 const CAPACITY = Number(capacityArg);
 const LANES = Number(lanesArg);
-const TIMEOUT_MS = 100;
-/** A call takes at most 10 attempts of 50 ms waits, each asking Redis twice (≤ 100 ms) and maybe blocked 400 ms: 10 s is a hang. */
-const HUNG_MS = 10_000;
+/** The store's default: Redis gets this long to answer before the fallback does. */
+const TIMEOUT_MS = 250;
+/** A call takes at most 10 attempts of 50 ms waits, each asking Redis twice (≤ 250 ms each) and maybe blocked 450 ms: 20 s is a hang. */
+const HUNG_MS = 20_000;
 /** Calls per lane, at most: the run is bounded in count as well as in time. */
 const MAX_CALLS = 2_000;
 
@@ -82,11 +83,11 @@ async function lane(): Promise<void> {
   }
 }
 
-/** Blocks the event loop 150 to 350 ms, every 400 to 900 ms: longer than the Redis timeout. */
+/** Blocks the event loop 300 to 450 ms, every 0.8 to 1.6 s: longer than the Redis timeout. */
 async function loadEventLoop(random: () => number): Promise<void> {
   while (!stopping) {
-    await sleep(400 + random() * 500);
-    const until = Date.now() + 150 + random() * 200;
+    await sleep(800 + random() * 800);
+    const until = Date.now() + 300 + random() * 150;
     while (Date.now() < until) {
       // Busy: timers fire late, replies wait in the socket.
     }
@@ -106,7 +107,7 @@ const load = busyArg === '1' ? loadEventLoop(seededRandom(Number(seedArg))) : Pr
 await commands.next(); // stop
 stopping = true;
 // Every lane finishes its call in flight, or it is hung.
-const settled = await Promise.race([Promise.all(lanes).then(() => true), sleep(HUNG_MS, false)]);
+const settled = await Promise.race([Promise.all(lanes).then(() => true), sleep(HUNG_MS, false, { ref: false })]);
 if (!settled) hung += 1;
 await load;
 input.close();

@@ -16,8 +16,9 @@ export interface RateLimiterOptions {
    * Whether to learn from the server: a rate it announces (`x-amzn-RateLimit-Limit`) replaces the
    * plan's, a quota it says is used up (`RateLimit: r=0;t=…`, `X-RateLimit-Remaining: 0`) empties
    * the bucket until the reset, and a throttling failure (429, `QuotaExceeded`, `rate_limited`, …)
-   * lowers the rate by a factor of 0.7 (CUBIC's β), which each success raises again by 5% of the
-   * plan's rate, up to it.
+   * lowers the rate by a factor of 0.7 (CUBIC's β; at most once per token interval, so 429s
+   * answered together count once), which each success raises again by 5% of the plan's rate, up
+   * to it.
    * @defaultValue true
    */
   readonly learn?: boolean;
@@ -91,6 +92,8 @@ class LearningLimiter implements RateLimiter {
   /** The plan's rate, or the server's when it announced one: what recovery climbs back to. */
   private nominal: number;
   private current: UsagePlan;
+  /** When the rate was last lowered: 429s arriving together are one congestion event, not many. */
+  private loweredAt = -Infinity;
 
   constructor(
     readonly key: string,
@@ -122,9 +125,11 @@ class LearningLimiter implements RateLimiter {
       // The server's own figure for this caller: it replaces the documented plan's.
       this.nominal = announced;
       this.current = { ratePerSecond: announced, burst: this.current.burst };
-    } else if (isThrottling(failure)) {
+    } else if (isThrottling(failure) && nowMs - this.loweredAt >= 1000 / this.current.ratePerSecond) {
+      // Once per token interval at most: a burst of 429s answered together says one thing.
       const lowered = Math.max(this.nominal * FLOOR, this.current.ratePerSecond * BETA);
       this.current = { ratePerSecond: lowered, burst: this.current.burst };
+      this.loweredAt = nowMs;
     }
     if (quota?.remaining === 0 && quota.resetsInMs !== undefined) {
       await this.store.drainUntil(this.key, this.current, nowMs, nowMs + quota.resetsInMs);

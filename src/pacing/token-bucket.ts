@@ -17,6 +17,12 @@ export interface Bucket {
   readonly tokens: number;
   /** When `tokens` was computed, ms by the limiter's clock. */
   readonly at: number;
+  /**
+   * When the latest reservation may be used: no later reservation is granted before it, so the
+   * order holds even when the rate changes between reservations (a faster rate would otherwise
+   * price a newcomer's wait below an earlier caller's).
+   */
+  readonly lastGrantAt?: number;
 }
 
 /**
@@ -42,22 +48,24 @@ export function fullBucket(plan: UsagePlan, now: number): Bucket {
 export function refill(bucket: Bucket, plan: UsagePlan, now: number): Bucket {
   if (now <= bucket.at) return bucket;
   const tokens = Math.min(plan.burst, bucket.tokens + ((now - bucket.at) / 1000) * plan.ratePerSecond);
-  return { tokens, at: now };
+  return { tokens, at: now, lastGrantAt: bucket.lastGrantAt };
 }
 
 /** Takes one token at `now`; `waitMs` is how long the caller must wait before using it (0: at once). */
 export function reserve(bucket: Bucket, plan: UsagePlan, now: number): { bucket: Bucket; waitMs: number } {
   const current = refill(bucket, plan, now);
   const tokens = current.tokens - 1;
-  // A token is whole: wait until the deficit has refilled (rounded up to whole ms, never early).
-  const waitMs = tokens >= 0 ? 0 : Math.ceil((-tokens / plan.ratePerSecond) * 1000);
-  return { bucket: { tokens, at: current.at }, waitMs };
+  // A token is whole: wait until the deficit has refilled (rounded up to whole ms, never early),
+  // and never before an earlier reservation (FIFO across rate changes).
+  const refillWaitMs = tokens >= 0 ? 0 : Math.ceil((-tokens / plan.ratePerSecond) * 1000);
+  const waitMs = Math.max(refillWaitMs, (current.lastGrantAt ?? -Infinity) - current.at, 0);
+  return { bucket: { tokens, at: current.at, lastGrantAt: current.at + waitMs }, waitMs };
 }
 
 /** Gives a reserved token back (its call was aborted or gave up before sending), never past `burst`. */
 export function release(bucket: Bucket, plan: UsagePlan, now: number): Bucket {
   const current = refill(bucket, plan, now);
-  return { tokens: Math.min(plan.burst, current.tokens + 1), at: current.at };
+  return { tokens: Math.min(plan.burst, current.tokens + 1), at: current.at, lastGrantAt: current.lastGrantAt };
 }
 
 /** Empties the bucket until `untilMs` (the server said its quota is used up until then). */
@@ -65,5 +73,5 @@ export function drainUntil(bucket: Bucket, plan: UsagePlan, now: number, untilMs
   const current = refill(bucket, plan, now);
   // Tokens that would refill before the reset must not: the next token comes at the reset.
   const deficit = ((untilMs - now) / 1000) * plan.ratePerSecond;
-  return { tokens: Math.min(current.tokens, 1 - deficit), at: current.at };
+  return { tokens: Math.min(current.tokens, 1 - deficit), at: current.at, lastGrantAt: current.lastGrantAt };
 }

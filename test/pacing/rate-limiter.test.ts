@@ -230,3 +230,32 @@ describe('adaptiveRateLimiter: the AWS SDK adaptive mode in a call', () => {
     expect(startedAt).toEqual([0, 2000]);
   });
 });
+
+describe('FIFO holds when the rate changes between reservations', () => {
+  it('never grants a later reservation before an earlier one, whatever the rates', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 2000 }), rate: fc.double({ min: 0.05, max: 50, noNaN: true }) }), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 1, max: 10 }),
+        (steps, burst) => {
+          let bucket: Bucket = fullBucket({ ratePerSecond: steps[0]!.rate, burst }, 0);
+          let now = 0;
+          let previous = -Infinity;
+          for (const { gap, rate } of steps) {
+            now += gap;
+            const reserved = reserve(bucket, { ratePerSecond: rate, burst }, now);
+            bucket = reserved.bucket;
+            expect(now + reserved.waitMs).toBeGreaterThanOrEqual(previous);
+            previous = now + reserved.waitMs;
+          }
+        },
+      ),
+    );
+  });
+
+  it('counts 429s answered together as one congestion event', async () => {
+    const limiter = rateLimiter({ ratePerSecond: 0.5, burst: 30 });
+    for (let i = 0; i < 20; i++) await limiter.observeFailure({ kind: 'http', status: 429, code: 'QuotaExceeded' }, 1000);
+    expect(limiter.plan.ratePerSecond).toBeCloseTo(0.35, 10);
+  });
+});

@@ -148,7 +148,14 @@ export class RedisBudgetStore implements BudgetStore {
     this.marginMs = Math.min(50, this.timeoutMs / 5);
   }
 
-  /** Counts of fallbacks, fenced scripts and late charges since the store was made. */
+  /**
+   * Counts of fallbacks, fenced scripts and late charges since the store was made.
+   *
+   * @example
+   * ```ts
+   * setInterval(() => metrics.gauge('retry_budget_late_charges', store.stats().lateCharges), 10_000);
+   * ```
+   */
   stats(): RedisStoreStats {
     return { ...this.counts };
   }

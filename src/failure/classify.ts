@@ -124,7 +124,8 @@ function classifyNode(node: object): Classified | undefined {
   const response = safeGet(node, 'response');
   const status = httpStatusOf(node, response);
   if (status !== undefined) {
-    const headers = safeGet(node, 'headers') ?? safeGet(response, 'headers');
+    // AWS SDK v3 service errors keep the raw answer's headers on `$response` (Retry-After, x-amz-retry-after).
+    const headers = safeGet(node, 'headers') ?? safeGet(response, 'headers') ?? safeGet(safeGet(node, '$response'), 'headers');
     return httpAnswer(node, status, headers, isResponseLike(response) ? response : undefined, false);
   }
   const code = asText(safeGet(node, 'code'), 200);

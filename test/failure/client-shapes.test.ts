@@ -125,3 +125,18 @@ describe('a server that stalls in the middle of its error body', () => {
     }
   });
 });
+
+describe('AWS SDK v3 service errors: hints on $response', () => {
+  it('reads x-amz-retry-after and Retry-After from the raw answer the SDK keeps on $response', async () => {
+    const { normalizeFailure } = await import('../../src/index.js');
+    // smithy's ServiceException carries `$response` (the HttpResponse: statusCode, headers) and `$metadata`.
+    const error = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400, requestId: 'req-aws-1' },
+      $response: { statusCode: 400, headers: { 'x-amz-retry-after': '1500', 'x-amzn-requestid': 'req-aws-1' } },
+    });
+    const failure = await normalizeFailure(error);
+    expect(failure).toMatchObject({ kind: 'http', status: 400, code: 'ThrottlingException', requestId: 'req-aws-1', retryAfterMs: 1500 });
+  });
+});

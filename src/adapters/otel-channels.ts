@@ -1,3 +1,5 @@
+import { channels } from '../shared/channels.js';
+
 /**
  * The subscribing half of `node:diagnostics_channel`, typed here rather than imported so the
  * `retry-table/otel` entry bundles for browsers and edge runtimes too (where nothing is published,
@@ -16,13 +18,13 @@ export interface ChannelHandlers {
   readonly budgetFallback?: (message: unknown) => void;
 }
 
-/** The channel names of `src/shared/channels.ts`, keyed like {@link ChannelHandlers}. */
-const NAMES = {
-  attempt: 'retry-table:attempt',
-  retry: 'retry-table:retry',
-  giveup: 'retry-table:giveup',
-  budgetFallback: 'retry-table:budget-fallback',
-} as const satisfies { readonly [K in keyof ChannelHandlers]-?: string };
+/** The names the core publishes on, keyed like {@link ChannelHandlers}: one list, the core's. */
+const NAMES: { readonly [K in keyof ChannelHandlers]-?: string } = {
+  attempt: channels.attempt.name,
+  retry: channels.retry.name,
+  giveup: channels.giveup.name,
+  budgetFallback: channels.budgetFallback.name,
+};
 
 /**
  * Found the way the core finds it (`process.getBuiltinModule`), so this entry has no `node:`

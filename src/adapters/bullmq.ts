@@ -8,6 +8,7 @@ import { journalRecords, type AttemptRecord } from '../run/journal.js';
 import { isRetryError } from '../run/retry-error.js';
 import { validateRetryOptions, type RetryOptions } from '../run/retry-options.js';
 import type { CallState } from '../run/step.js';
+import type { RateLimiter } from '../pacing/rate-limiter.js';
 import { channels } from '../shared/channels.js';
 import { checkOptionKeys } from '../shared/option-keys.js';
 import { OptionsError } from '../shared/options-error.js';
@@ -25,12 +26,12 @@ export type { JobAttemptRecord } from './bullmq-journal.js';
  * const options: BullmqRetryOptions = { budget: retryBudget({ type: 'aws-quota' }, { store, key: sellerId }) };
  * ```
  */
-export interface BullmqRetryOptions extends Pick<RetryOptions, 'clock' | 'random' | 'maxElapsedMs' | 'budget' | 'onRetry' | 'onGiveUp' | 'idempotent'> {
+export interface BullmqRetryOptions extends Pick<RetryOptions, 'clock' | 'random' | 'maxElapsedMs' | 'budget' | 'onRetry' | 'onGiveUp' | 'idempotent' | 'rateLimiter'> {
   /** The key of the journal in the job's data. @defaultValue 'retryJournal' */
   readonly journalKey?: string;
 }
 
-const OPTION_KEYS = ['clock', 'random', 'maxElapsedMs', 'budget', 'onRetry', 'onGiveUp', 'idempotent', 'journalKey'] as const satisfies readonly (keyof BullmqRetryOptions)[];
+const OPTION_KEYS = ['clock', 'random', 'maxElapsedMs', 'budget', 'onRetry', 'onGiveUp', 'idempotent', 'rateLimiter', 'journalKey'] as const satisfies readonly (keyof BullmqRetryOptions)[];
 
 /** The error a wrapped processor throws when the policy retries: it carries the delay to BullMQ. */
 class RetryScheduled extends Error {
@@ -128,6 +129,7 @@ export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
             throw new DelayedError();
           }
         }
+        if (valid.rateLimiter !== undefined && token !== undefined && !(await takeToken(job, token, valid.rateLimiter))) throw new DelayedError();
         const { attempt } = run;
         const startedAt = clock.now() - job.timestamp;
         let failed: unknown;
@@ -180,3 +182,35 @@ export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
     },
   };
 }
+
+/** Where a job keeps the time of the token it was given before it was parked (job data key). */
+const TOKEN_KEY = 'retryTableTokenAt';
+
+/**
+ * Takes the rate limiter's token for this run. A job whose token is not due yet is moved back to
+ * delayed until it is, holding no worker slot meanwhile; the token is kept (its time in the
+ * job's data), so the run that comes back uses it instead of queueing again. Returns whether the
+ * run may go ahead now.
+ */
+async function takeToken(job: Job, token: string, limiter: RateLimiter): Promise<boolean> {
+  const data = job.data as Record<string, unknown>;
+  // BullMQ schedules delayed jobs in epoch ms, so the token's time is too, whatever the adapter's clock.
+  const now = Date.now();
+  const reservedAt = data[TOKEN_KEY];
+  if (typeof reservedAt === 'number') {
+    // This run's token was taken before it was parked: use it once it is due.
+    if (reservedAt <= now) {
+      const { [TOKEN_KEY]: _used, ...rest } = data;
+      await job.updateData(rest);
+      return true;
+    }
+    await job.moveToDelayed(Math.ceil(reservedAt), token);
+    return false;
+  }
+  const { waitMs } = await limiter.acquire(now);
+  if (waitMs <= 0) return true;
+  await job.updateData({ ...data, [TOKEN_KEY]: now + waitMs });
+  await job.moveToDelayed(Math.ceil(now + waitMs), token);
+  return false;
+}
+

@@ -170,4 +170,19 @@ describe.skipIf(!redisAvailable)('bullmqRetry takes the same step as withRetry: 
     expect(attemptsAt.get(job.id!)).toHaveLength(1);
     expect(attemptsAt.get(job.id!)![0]! - addedAt).toBeGreaterThanOrEqual(700);
   }, 30_000);
+
+  it('paces jobs with a rate limiter: a job without a token goes back to delayed until its token is due', async () => {
+    // 2 tokens a second, burst 1: four jobs picked up at once start about 500 ms apart.
+    const { rateLimiter } = await import('../../src/index.js');
+    const limiter = rateLimiter({ ratePerSecond: 2, burst: 1 });
+    const { queue, events, attemptsAt } = await setUp({ rateLimiter: limiter });
+    const jobs = await Promise.all([1, 2, 3, 4].map((n) => queue.add(`paced-${n}`, { script: ['ok'] })));
+    await Promise.all(jobs.map((job) => expect(job.waitUntilFinished(events, 20_000)).resolves.toBe('done')));
+    const starts = jobs.map((job) => attemptsAt.get(job.id!)![0]!).sort((a, b) => a - b);
+    expect(jobs.every((job) => attemptsAt.get(job.id!)!.length === 1)).toBe(true);
+    // Token times are 0, 500, 1000, 1500 ms after the first; BullMQ's delayed polling can only add.
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[0]!).toBeGreaterThanOrEqual(i * 500 - 50);
+    const finished = await Promise.all(jobs.map((job) => queue.getJob(job.id!)));
+    expect(finished.every((job) => job!.data['retryTableTokenAt' as keyof Data] === undefined)).toBe(true);
+  }, 30_000);
 });

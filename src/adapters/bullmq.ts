@@ -146,7 +146,7 @@ export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
         } catch (error) {
           failed = error;
         }
-        const call: CallContext = { policy, options: valid, clock, startedAt: job.timestamp };
+        const call: CallContext = { policy, options: valid, clock, startedAt: job.timestamp, callId: job.id };
         const state: CallState = { previousDelayMs: decided?.delayMs, budgetTaken: decided?.budgetTaken ?? 0, earlier: run.journal, newest: undefined };
         const endedAt = clock.now() - job.timestamp;
         // The step numbers its record after the journal's records; the run's number comes from

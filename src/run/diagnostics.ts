@@ -9,6 +9,11 @@ import type { RetryDecision } from '../policy/decision.js';
 export interface AttemptEvent {
   /** The policy's name. */
   readonly policy: string;
+  /**
+   * The call the attempt belongs to, the same on every event of that call (unique in this
+   * process; a BullMQ job's id). Absent on a first attempt that succeeded on the fast path.
+   */
+  readonly callId?: number | string;
   /** 1-based attempt number. */
   readonly attempt: number;
   /** Whether the attempt succeeded. */
@@ -20,6 +25,8 @@ export interface AttemptEvent {
 /** Published before each wait: what failed and how long the call will sleep. */
 export interface RetryEvent {
   readonly policy: string;
+  /** As {@link AttemptEvent.callId}. */
+  readonly callId?: number | string;
   /** The attempt that just failed. */
   readonly attempt: number;
   readonly failure: Failure;
@@ -33,6 +40,8 @@ export interface RetryEvent {
 /** Published once when a call gives up, with the error it rejects with (journal included). */
 export interface GiveUpEvent {
   readonly policy: string;
+  /** As {@link AttemptEvent.callId}. */
+  readonly callId?: number | string;
   readonly error: RetryError;
 }
 

@@ -98,7 +98,7 @@ async function failurePath<R>(
       // A store that fails is the store's to report, not the call's.
       options.budget?.recordSuccess(call.budgetTaken).catch(() => undefined);
       options.rateLimiter?.observeSuccess(call.clock.now());
-      if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt, ok: true } satisfies AttemptEvent);
+      if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, callId: call.callId, attempt, ok: true } satisfies AttemptEvent);
       return outcome.value as Awaited<R>;
     }
     // Only the next state is kept across the sleep (its previousDelayMs is the wait just
@@ -135,6 +135,8 @@ class EngineCall implements CallContext, CallState {
   budgetTaken: number = START.budgetTaken;
   earlier: readonly AttemptRecord[] = START.earlier;
   newest: JournalEntry | undefined = START.newest;
+  /** A number per call that left the fast path, for the diagnostics events. */
+  readonly callId = ++lastCallId;
 
   constructor(
     readonly policy: Policy,
@@ -188,3 +190,6 @@ async function waitForCoolDown(call: CallContext): Promise<void> {
 
 /** withRetry's calls hand their arguments to `fn`, never a context: they share one unused key. */
 const NO_KEY = new CallKey();
+
+/** The last call id handed out: calls are numbered as they leave the fast path. */
+let lastCallId = 0;

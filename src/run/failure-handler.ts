@@ -21,6 +21,8 @@ export interface CallContext {
   readonly clock: Clock;
   /** When the call started, by its clock (a BullMQ job: when it was added). */
   readonly startedAt: number;
+  /** Names the call on every diagnostics event (see `AttemptEvent.callId`). */
+  readonly callId?: number | string;
 }
 
 /** One failed attempt as the runner saw it. Times are offsets from the call's start. */
@@ -59,7 +61,7 @@ export async function handleFailure(call: CallContext, state: CallState, attempt
   // The limiter learns from every failure, retried or not: the next call is paced by it too.
   if (options.rateLimiter !== undefined) await options.rateLimiter.observeFailure(failure, nowMs);
   const random = (options.random ?? Math.random)();
-  if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt: attempt.attempt, ok: false, failure } satisfies AttemptEvent);
+  if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, callId: call.callId, attempt: attempt.attempt, ok: false, failure } satisfies AttemptEvent);
   let result = step(policy, state, {
     failure,
     attempt: attempt.attempt,
@@ -79,14 +81,14 @@ export async function handleFailure(call: CallContext, state: CallState, attempt
     const attempts = journalRecords(result.state, call.startedAt);
     const error = new RetryError({ reason, policy: policy.name, failure, attempts, cause: attempt.failed, resetsAt, refusedDelayMs });
     callHook('onGiveUp', options.onGiveUp, error);
-    if (channels.giveup.hasSubscribers) channels.giveup.publish({ policy: policy.name, error } satisfies GiveUpEvent);
+    if (channels.giveup.hasSubscribers) channels.giveup.publish({ policy: policy.name, callId: call.callId, error } satisfies GiveUpEvent);
     throw error;
   }
   const { decision, delayMs } = result;
   if (result.coolDownUntil !== undefined) await budget!.coolDown(result.coolDownUntil, nowMs);
   callHook('onRetry', options.onRetry, { attempt: attempt.attempt, delayMs, failure, decision, error: attempt.failed, elapsedMs });
   if (channels.retry.hasSubscribers) {
-    const event: RetryEvent = { policy: policy.name, attempt: attempt.attempt, failure, delayMs, rule: decision.rule.id, source: decision.source };
+    const event: RetryEvent = { policy: policy.name, callId: call.callId, attempt: attempt.attempt, failure, delayMs, rule: decision.rule.id, source: decision.source };
     channels.retry.publish(event);
   }
   if (attempt.returned) discardBody(attempt.failed);
@@ -110,7 +112,7 @@ export function giveUpBeforeAttempt(call: CallContext, state: CallState, reason:
   const failure: Failure = state.newest?.failure ?? attempts.at(-1) ?? { kind: 'unknown', message: 'no attempt was made: the rate limiter had no token in time' };
   const error = new RetryError({ reason, policy: policy.name, failure, attempts, cause: undefined, refusedDelayMs });
   callHook('onGiveUp', options.onGiveUp, error);
-  if (channels.giveup.hasSubscribers) channels.giveup.publish({ policy: policy.name, error } satisfies GiveUpEvent);
+  if (channels.giveup.hasSubscribers) channels.giveup.publish({ policy: policy.name, callId: call.callId, error } satisfies GiveUpEvent);
   return error;
 }
 

@@ -38,6 +38,13 @@ describe('diagnostics_channel events', () => {
       [2, 4000, 'RequestThrottled', 'schedule'],
     ]);
     expect(giveups).toEqual([]);
+    // One call: one id on all its events, another call another id.
+    const ids = new Set([...attempts, ...retries].map((e) => e.callId));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toBeDefined();
+    calls = 0;
+    await clock.run(call());
+    expect(attempts.at(-1)!.callId).not.toBe([...ids][0]);
   });
 
   it('publishes one give-up with the error and its journal', async () => {

@@ -23,6 +23,8 @@ export interface BucketTally {
   readonly requests: number;
   readonly accepted: number;
   readonly throttled: number;
+  /** When each 429 was answered, s since the start. */
+  readonly throttledAt: readonly number[];
   /** Accepted beyond the initial burst, per second, over the plan's rate: the steady-state share of the plan used. */
   readonly goodput: number;
 }
@@ -56,7 +58,7 @@ export interface FleetOptions {
 
 /** Runs the fleet once against a fresh fake server; resolves with the server's tallies. */
 export async function runFleet(options: FleetOptions): Promise<FleetResult> {
-  const { server, tallies, started } = await fakeSpApi(options.buckets, options.latencyMs ?? 10);
+  const { server, tallies, started, stopped } = await fakeSpApi(options.buckets, options.latencyMs ?? 10);
   try {
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // Workers need a moment to start (tsx, ioredis): all begin together, on the clock they share.
@@ -65,8 +67,12 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     const prefix = `fleet:${randomUUID()}:`;
     const args = { baseUrl, redisUrl: options.redisUrl, prefix, callers: options.callers, startAt, endAt, paced: options.paced, share: options.share ?? 0.95, buckets: options.buckets };
     const runs = Array.from({ length: options.workers }, () => runWorker(JSON.stringify(args)));
-    // Counting starts at startAt: a bucket is full then, as Amazon's are for a fresh seller.
-    setTimeout(() => started(), Math.max(0, startAt - Date.now()));
+    // Counting starts now: the buckets are full and no worker sends before startAt. (Refilling
+    // them by a timer at startAt would start the server's bucket later than Redis's whenever this
+    // busy process's timer fires late, and turn the clients' margin into 429s.)
+    started();
+    // Counting stops at endAt: calls that waited past it are the queue draining, not the run.
+    setTimeout(() => stopped(), Math.max(0, endAt - Date.now()));
     const results = await Promise.all(runs);
     const buckets = tallies().map((t) => ({ ...t, goodput: (t.accepted - t.bucket.burst) / ((options.durationMs / 1000) * t.bucket.ratePerSecond) }));
     const requests = buckets.reduce((n, b) => n + b.requests, 0);
@@ -106,9 +112,10 @@ function runWorker(json: string): Promise<{ ok: number; gaveUp: number; fallback
  * `x-amzn-RequestId`). It does not send `x-amzn-RateLimit-Limit`: Amazon does not always, and a
  * limiter that learned it would drop the clients' margin below the server's rate.
  */
-async function fakeSpApi(buckets: readonly FleetBucket[], latencyMs: number): Promise<{ server: Server; tallies: () => Omit<BucketTally, 'goodput'>[]; started: () => void }> {
-  const state = new Map(buckets.map((bucket) => [`/${bucket.sellerId}/${bucket.operation}`, { bucket, level: fullBucket(bucket, performance.now()) as Bucket, requests: 0, accepted: 0, throttled: 0 }]));
+async function fakeSpApi(buckets: readonly FleetBucket[], latencyMs: number): Promise<{ server: Server; tallies: () => Omit<BucketTally, 'goodput'>[]; started: () => void; stopped: () => void }> {
+  const state = new Map(buckets.map((bucket) => [`/${bucket.sellerId}/${bucket.operation}`, { bucket, level: fullBucket(bucket, performance.now()) as Bucket, requests: 0, accepted: 0, throttled: 0, throttledAt: [] as number[] }]));
   let counting = false;
+  let startedAt = 0;
   const server = createServer((request, response) => {
     const entry = state.get(request.url ?? '');
     const requestId = randomUUID();
@@ -123,7 +130,10 @@ async function fakeSpApi(buckets: readonly FleetBucket[], latencyMs: number): Pr
     if (counting) {
       entry.requests++;
       if (accept) entry.accepted++;
-      else entry.throttled++;
+      else {
+        entry.throttled++;
+        entry.throttledAt.push(Math.round((performance.now() - startedAt) / 100) / 10);
+      }
     }
     setTimeout(() => {
       if (accept) {
@@ -138,11 +148,13 @@ async function fakeSpApi(buckets: readonly FleetBucket[], latencyMs: number): Pr
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     server,
-    tallies: () => [...state.values()].map(({ bucket, requests, accepted, throttled }) => ({ bucket, requests, accepted, throttled })),
+    tallies: () => [...state.values()].map(({ bucket, requests, accepted, throttled, throttledAt }) => ({ bucket, requests, accepted, throttled, throttledAt })),
     started: () => {
       counting = true;
+      startedAt = performance.now();
       // Every bucket full at the start of the measured run.
       for (const entry of state.values()) entry.level = fullBucket(entry.bucket, performance.now());
     },
+    stopped: () => void (counting = false),
   };
 }

@@ -48,7 +48,7 @@ ${BUCKETS.map((b) => `\`${b.operation}\` ${b.ratePerSecond}/s burst ${b.burst}`)
 \`{"errors":[{"code":"QuotaExceeded",...}]}\` with \`x-amzn-RequestId\`, after ${10} ms. ${RUN.workers} worker processes ×
 ${RUN.callers} concurrent callers call it with real \`fetch\` for ${RUN.durationMs / 1000} s, through
 \`withRetry(spApiPolicy, { rateLimiter })\`: one limiter per (seller, operation), keyed as spApiLimiter keys
-them, on a \`RedisRateLimiterStore\`, planning with ${RUN.share * 100}% of the server's rate (a margin for
+them, on a \`RedisRateLimiterStore\`, planning with ${RUN.share * 100}% of the server's rate and one token less of burst (a margin for
 latency jitter). The retry-only run is the same without a limiter. The server counts every request.
 Goodput: requests accepted beyond the initial burst, per second, over the server's rate (the lower
 of the two operations is the bound's).

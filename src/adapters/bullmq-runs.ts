@@ -1,11 +1,9 @@
 import type { Job } from 'bullmq';
 import type { Policy } from '../policy/define-policy.js';
 import type { Clock } from '../run/clock.js';
-import type { GiveUpEvent } from '../run/diagnostics.js';
-import { callHook } from '../run/hooks.js';
+import { announceGiveUp } from '../run/failure-handler.js';
 import { RetryError } from '../run/retry-error.js';
 import type { RetryOptions } from '../run/retry-options.js';
-import { channels } from '../shared/channels.js';
 import { countersOf, failureOf, journalOf, reconcileRuns, type RunStart } from './bullmq-journal.js';
 
 /**
@@ -72,11 +70,7 @@ export async function holdsLock(job: Job, token: string | undefined): Promise<bo
 export function journaledStop(place: JournalPlace, options: Pick<RetryOptions, 'onGiveUp'>, run: RunStart & { readonly stop: NonNullable<RunStart['stop']> }): RetryError {
   const { stop } = run;
   const error = new RetryError({ reason: stop.reason, policy: place.policy.name, failure: failureOf(stop), attempts: run.journal, cause: undefined });
-  if (run.stopDecided) {
-    callHook('onGiveUp', options.onGiveUp, error);
-    if (channels.giveup.hasSubscribers) channels.giveup.publish({ policy: place.policy.name, error } satisfies GiveUpEvent);
-  }
-  return error;
+  return run.stopDecided ? announceGiveUp({ policy: place.policy, options }, error) : error;
 }
 
 /**

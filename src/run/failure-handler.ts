@@ -79,10 +79,7 @@ export async function handleFailure(call: CallContext, state: CallState, attempt
   if (result.action === 'stop') {
     const { reason, resetsAt, refusedDelayMs } = result;
     const attempts = journalRecords(result.state, call.startedAt);
-    const error = new RetryError({ reason, policy: policy.name, failure, attempts, cause: attempt.failed, resetsAt, refusedDelayMs });
-    callHook('onGiveUp', options.onGiveUp, error);
-    if (channels.giveup.hasSubscribers) channels.giveup.publish({ policy: policy.name, callId: call.callId, error } satisfies GiveUpEvent);
-    throw error;
+    throw announceGiveUp(call, new RetryError({ reason, policy: policy.name, failure, attempts, cause: attempt.failed, resetsAt, refusedDelayMs }));
   }
   const { decision, delayMs } = result;
   if (result.coolDownUntil !== undefined) await budget!.coolDown(result.coolDownUntil, nowMs);
@@ -107,12 +104,23 @@ export async function handleFailure(call: CallContext, state: CallState, attempt
  * ```
  */
 export function giveUpBeforeAttempt(call: CallContext, state: CallState, reason: StopReason, refusedDelayMs: number): RetryError {
-  const { policy, options } = call;
   const attempts = journalRecords(state, call.startedAt);
   const failure: Failure = state.newest?.failure ?? attempts.at(-1) ?? { kind: 'unknown', message: 'no attempt was made: the rate limiter had no token in time' };
-  const error = new RetryError({ reason, policy: policy.name, failure, attempts, cause: undefined, refusedDelayMs });
-  callHook('onGiveUp', options.onGiveUp, error);
-  if (channels.giveup.hasSubscribers) channels.giveup.publish({ policy: policy.name, callId: call.callId, error } satisfies GiveUpEvent);
+  return announceGiveUp(call, new RetryError({ reason, policy: call.policy.name, failure, attempts, cause: undefined, refusedDelayMs }));
+}
+
+/**
+ * Tells the call's `onGiveUp` hook and the `retry-table:giveup` channel that a call gave up, in
+ * the one way every runner does; returns the error to throw.
+ *
+ * @example
+ * ```ts
+ * throw announceGiveUp(call, new RetryError({ ... }));
+ * ```
+ */
+export function announceGiveUp(call: Pick<CallContext, 'policy' | 'callId'> & { readonly options: Pick<FailureOptions, 'onGiveUp'> }, error: RetryError): RetryError {
+  callHook('onGiveUp', call.options.onGiveUp, error);
+  if (channels.giveup.hasSubscribers) channels.giveup.publish({ policy: call.policy.name, callId: call.callId, error } satisfies GiveUpEvent);
   return error;
 }
 

@@ -2,7 +2,7 @@
 // stopped (SIGSTOP), resumed, killed (SIGKILL) and restarted empty without disturbing anyone
 // else's server. Only the process this module started is ever signalled, by its pid.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../support/local-server.js';
 
 /** A redis-server this process started, and the faults it can be put through. */
 export interface OwnRedis {
@@ -86,18 +86,6 @@ function launch(port: number): Promise<ChildProcess> {
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`redis-server on ${port} exited with ${code}: ${output}`));
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
     });
   });
 }

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
-import { createServer } from 'node:net';
+import { freePort } from './local-server.js';
 
 /**
  * A real redis-server for the fleet tests: REDIS_URL when set (`.ci/run` starts one), else a
@@ -45,17 +45,6 @@ export async function startRedis(): Promise<RedisServer> {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * For a describe block: starts a redis-server (or uses REDIS_URL) before its tests, connects an

@@ -2,7 +2,17 @@ import type { Policy } from '../policy/define-policy.js';
 import { toList } from '../policy/match-fields.js';
 import { describeJitter, describeSchedule, formatMs } from './describe-schedule.js';
 
-/** One row of a policy, in words: what {@link explainPolicy} returns and the README shows. */
+/**
+ * One row of a policy, in words: what {@link explainPolicy} returns and the README shows.
+ *
+ * @example
+ * ```ts
+ * const row: ExplainedRule | undefined = explainPolicy(scraperPolicy).find((r) => r.rule === 'rate_limited');
+ * // { rule: 'rate_limited', matches: 'code rate_limited', retry: true,
+ * //   schedule: 'Retry-After, else 1 s · 2^attempt (cap 30 s)', jitter: '+ U(0, 1 s)', limit: '4 attempts',
+ * //   coolDown: true, note: '429: Yes - respect Retry-After (else the canonical backoff).' }
+ * ```
+ */
 export interface ExplainedRule {
   /** The row's id. */
   readonly rule: string;

@@ -6,7 +6,16 @@ import { checkOptionKeys } from '../shared/option-keys.js';
 import { OptionsError } from '../shared/options-error.js';
 import { isDuration } from '../shared/validate.js';
 
-/** Options of {@link plan}. */
+/**
+ * Options of {@link plan}.
+ *
+ * @example
+ * ```ts
+ * const options: PlanOptions = { random: 0, maxElapsedMs: 20_000, attemptDurationMs: 500 };
+ * const throttled = { kind: 'http', status: 503, code: 'RequestThrottled' } as const;
+ * plan(mwsPolicy, Array(5).fill(throttled), options).outcome; // { stopped: true, reason: 'deadline' }: the 30 s wait would end past 20 s
+ * ```
+ */
 export interface PlanOptions {
   /**
    * The random number for jitter, the same for every step, in [0, 1).
@@ -21,7 +30,15 @@ export interface PlanOptions {
   readonly idempotent?: boolean;
 }
 
-/** One step of a {@link plan}: an attempt, its failure and what the policy decided. */
+/**
+ * One step of a {@link plan}: an attempt, its failure and what the policy decided.
+ *
+ * @example
+ * ```ts
+ * const [first]: readonly PlanStep[] = plan(scraperPolicy, [{ kind: 'http', status: 429, retryAfterMs: 2000 }]).steps;
+ * // { attempt: 1, failure, decision, delayMs: 2500, cumulativeMs: 2500, rule: 'rate-limit-status', reason: undefined }
+ * ```
+ */
 export interface PlanStep {
   /** 1-based attempt number. */
   readonly attempt: number;
@@ -39,7 +56,17 @@ export interface PlanStep {
   readonly reason: StopReason | undefined;
 }
 
-/** The outcome of a {@link plan}. */
+/**
+ * The outcome of a {@link plan}.
+ *
+ * @example
+ * ```ts
+ * const throttled = { kind: 'http', status: 503, code: 'RequestThrottled' } as const;
+ * const result: Plan = plan(mwsPolicy, Array(5).fill(throttled));
+ * result.outcome; // { stopped: true, reason: 'attempts-exhausted' }
+ * result.totalDelayMs; // 45000: 1 s + 4 s + 10 s + 30 s
+ * ```
+ */
 export interface Plan {
   readonly policy: string;
   readonly steps: readonly PlanStep[];

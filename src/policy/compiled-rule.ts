@@ -4,6 +4,13 @@ import type { RuleMatch } from './policy-spec.js';
 /**
  * A row of a compiled policy: the row's data with every default filled in. Decisions point at
  * these, so a decision tells which row made it and why (`note`).
+ *
+ * @example
+ * ```ts
+ * const rule: CompiledRule | undefined = mwsPolicy.match({ kind: 'http', status: 503, code: 'RequestThrottled' });
+ * rule?.schedule; // { type: 'list', delaysMs: [1000, 4000, 10000, 30000] }: the row's own
+ * rule?.jitter; // 'none': the policy's, filled in
+ * ```
  */
 export interface CompiledRule {
   /** The row's id: given, or derived from its match (`code:RequestThrottled`, `status:5xx`, `*`). */

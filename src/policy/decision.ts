@@ -19,6 +19,18 @@ import type { CompiledRule } from './compiled-rule.js';
  *   `maxDelayMs` (a wait for a token that would cross `maxElapsedMs` stops with `deadline`).
  * - `stalled`: a BullMQ job stalled more often than its worker's `maxStalledCount` allows, and
  *   BullMQ failed it (recorded by the BullMQ adapter's `attach(worker)`).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await retry(mwsPolicy, () => listOrders());
+ * } catch (error) {
+ *   if (!isRetryError(error)) throw error;
+ *   const reason: StopReason = error.reason;
+ *   if (reason === 'quota-exhausted' && error.resetsAt !== undefined) requeueAt(error.resetsAt); // try again once the hour's quota is back
+ *   else throw error;
+ * }
+ * ```
  */
 export type StopReason =
   | 'not-retryable'
@@ -56,10 +68,28 @@ const REASONS: { readonly [R in StopReason]: true } = {
  */
 export const STOP_REASONS: readonly StopReason[] = Object.freeze(Object.keys(REASONS) as StopReason[]);
 
-/** Where a retry's delay came from. */
+/**
+ * Where a retry's delay came from.
+ *
+ * @example
+ * ```ts
+ * const decision = scraperPolicy.decide({ kind: 'http', status: 429, retryAfterMs: 2000 }, { attempt: 1 });
+ * const source: DelaySource | undefined = decision.action === 'retry' ? decision.source : undefined; // 'retry-after'
+ * ```
+ */
 export type DelaySource = 'schedule' | 'retry-after' | 'quota-reset';
 
-/** The decision to retry after `delayMs`. */
+/**
+ * The decision to retry after `delayMs`.
+ *
+ * @example
+ * ```ts
+ * const decision = mwsPolicy.decide({ kind: 'http', status: 503, code: 'RequestThrottled' }, { attempt: 2 });
+ * if (decision.action === 'retry') {
+ *   const retrying: RetryDecision = decision; // { action: 'retry', delayMs: 4000, rule: { id: 'RequestThrottled', ... }, source: 'schedule' }
+ * }
+ * ```
+ */
 export interface RetryDecision {
   /** The tag: retry. */
   readonly action: 'retry';
@@ -71,7 +101,17 @@ export interface RetryDecision {
   readonly source: DelaySource;
 }
 
-/** The decision to stop. */
+/**
+ * The decision to stop.
+ *
+ * @example
+ * ```ts
+ * const decision = mwsPolicy.decide({ kind: 'http', status: 400, code: 'InvalidParameterValue' }, { attempt: 1 });
+ * if (decision.action === 'stop') {
+ *   const stopping: StopDecision = decision; // { action: 'stop', reason: 'not-retryable', rule: { id: 'InvalidParameterValue', ... } }
+ * }
+ * ```
+ */
 export interface StopDecision {
   /** The tag: stop. */
   readonly action: 'stop';
@@ -88,6 +128,17 @@ export interface StopDecision {
 /**
  * What {@link Policy.decide} returns: a tagged union on `action`. Consume it exhaustively, e.g.
  * with ts-pattern's `match(decision).with({ action: 'retry' }, ...).with({ action: 'stop' }, ...).exhaustive()`.
+ *
+ * @example
+ * ```ts
+ * import { match } from 'ts-pattern';
+ *
+ * const decision: Decision = scraperPolicy.decide({ kind: 'http', status: 429, retryAfterMs: 2000 }, { attempt: 1, random: 0.5 });
+ * const line = match(decision)
+ *   .with({ action: 'retry' }, (d) => `retry in ${d.delayMs} ms (${d.source})`) // 'retry in 2500 ms (retry-after)': 2 s + 0.5 · 1 s of jitter
+ *   .with({ action: 'stop' }, (d) => `stop: ${d.reason}`)
+ *   .exhaustive();
+ * ```
  */
 export type Decision = RetryDecision | StopDecision;
 

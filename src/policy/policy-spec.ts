@@ -1,7 +1,15 @@
 import type { FailureKind } from '../failure/failure.js';
 import type { JitterSpec, ScheduleSpec } from '../schedule/schedule-spec.js';
 
-/** A status class such as `'5xx'`: matches every status from 500 to 599. */
+/**
+ * A status class such as `'5xx'`: matches every status from 500 to 599.
+ *
+ * @example
+ * ```ts
+ * const serverErrors: StatusClass = '5xx';
+ * const row: RuleSpec = { match: { status: [429, serverErrors] }, retry: true };
+ * ```
+ */
 export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx';
 
 /**

@@ -38,6 +38,13 @@ export type ScheduleSpec =
  * - `{ type: 'additive', maxMs }`: `d + r · maxMs` (the scraper API's `+ Math.random() * 1000`).
  *
  * A schedule's cap (`capMs`) and the policy's `maxDelayMs` apply after jitter.
+ *
+ * @example
+ * ```ts
+ * const full: JitterSpec = 'full';
+ * const upToOneSecond: JitterSpec = { type: 'additive', maxMs: 1000 }; // the scraper API's
+ * const jittered = mwsPolicy.with({ jitter: full }); // a fleet of MWS clients that do not retry in step
+ * ```
  */
 export type JitterSpec =
   | 'none'

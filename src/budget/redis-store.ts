@@ -109,7 +109,7 @@ type FellBack = typeof FELL_BACK;
  *
  * @example
  * ```ts
- * import Redis from 'ioredis';
+ * import { Redis } from 'ioredis';
  * const store = new RedisBudgetStore(new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false }));
  * const budget = retryBudget({ type: 'aws-quota' }, { store, key: `mws:${sellerId}` });
  * // import { RedisBudgetStore } from 'retry-table/redis'

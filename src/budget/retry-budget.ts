@@ -5,7 +5,16 @@ import type { BudgetStore } from './budget-store.js';
 import { compileBudgetDesign, type BudgetDesign, type CompiledBudgetDesign } from './designs/registry.js';
 import { MemoryBudgetStore } from './memory-store.js';
 
-/** Options of {@link retryBudget}. */
+/**
+ * Options of {@link retryBudget}.
+ *
+ * @example
+ * ```ts
+ * // One budget per seller, shared by every process through Redis (RedisBudgetStore is in 'retry-table/redis')
+ * const options: RetryBudgetOptions = { store: new RedisBudgetStore(redis), key: `mws:${sellerId}` };
+ * const budget = retryBudget({ type: 'aws-quota' }, options);
+ * ```
+ */
 export interface RetryBudgetOptions {
   /** Where the bucket lives. @defaultValue a new {@link MemoryBudgetStore} (this process only) */
   readonly store?: BudgetStore;

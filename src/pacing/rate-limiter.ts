@@ -6,7 +6,16 @@ import { MemoryRateLimiterStore, type RateLimiterStore } from './limiter-store.j
 import { isThrottling } from '../failure/throttling.js';
 import type { UsagePlan } from './token-bucket.js';
 
-/** Options of {@link rateLimiter}. */
+/**
+ * Options of {@link rateLimiter}.
+ *
+ * @example
+ * ```ts
+ * // One bucket per seller and operation for the whole fleet (RedisRateLimiterStore is in 'retry-table/redis')
+ * const options: RateLimiterOptions = { key: `getOrderItems:${sellerId}`, store: new RedisRateLimiterStore(redis) };
+ * const limiter = rateLimiter({ ratePerSecond: 0.5, burst: 30 }, options);
+ * ```
+ */
 export interface RateLimiterOptions {
   /** The bucket's name: calls and processes sharing a key share one bucket. @defaultValue 'default' */
   readonly key?: string;

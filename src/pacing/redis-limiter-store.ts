@@ -50,7 +50,7 @@ interface SeenBucket {
  *
  * @example
  * ```ts
- * import Redis from 'ioredis';
+ * import { Redis } from 'ioredis';
  * const store = new RedisRateLimiterStore(new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false }));
  * const limiter = spApiLimiter('getOrderItems', { sellerId, store });
  * // import { RedisRateLimiterStore } from 'retry-table/redis'

@@ -33,10 +33,27 @@ export const SP_API_USAGE_PLANS = Object.freeze({
   listFinancialEvents: plan(0.5, 30, 'models/finances-api-model/financesV0.json'),
 });
 
-/** An SP-API operation with a documented usage plan in {@link SP_API_USAGE_PLANS}. */
+/**
+ * An SP-API operation with a documented usage plan in {@link SP_API_USAGE_PLANS}.
+ *
+ * @example
+ * ```ts
+ * const operation: SpApiOperation = 'getOrderItems';
+ * SP_API_USAGE_PLANS[operation]; // { ratePerSecond: 0.5, burst: 30, source: 'models/orders-api-model/ordersV0.json' }
+ * ```
+ */
 export type SpApiOperation = keyof typeof SP_API_USAGE_PLANS;
 
-/** Who the limit belongs to: SP-API limits are per selling partner and application. */
+/**
+ * Who the limit belongs to: SP-API limits are per selling partner and application.
+ *
+ * @example
+ * ```ts
+ * const options: SpApiLimiterOptions = { sellerId: 'A2EXAMPLE', applicationId: 'amzn1.sp.solution.example', store: new RedisRateLimiterStore(redis) };
+ * const limiter = spApiLimiter('getOrders', options);
+ * limiter.key; // 'spapi:amzn1.sp.solution.example:A2EXAMPLE:getOrders'
+ * ```
+ */
 export interface SpApiLimiterOptions extends Pick<RateLimiterOptions, 'store' | 'learn'> {
   /** The selling partner (seller or vendor) id the calls are made for. */
   readonly sellerId: string;

@@ -4,6 +4,14 @@ import type { Failure } from '../failure.js';
  * An error body as the readers see it: the text when the body was text (a fetch `Response`
  * body, a string, bytes), and the parsed value when it was JSON or the client had already parsed
  * it (axios' `response.data`). Either may be undefined.
+ *
+ * @example
+ * ```ts
+ * // A fetch Response whose body is {"error":"rate_limited"} reaches the body readers as
+ * const fromFetch: ErrorBody = { text: '{"error":"rate_limited"}', json: { error: 'rate_limited' } };
+ * // and axios' already parsed response.data as
+ * const fromAxios: ErrorBody = { text: undefined, json: { error: 'rate_limited' } };
+ * ```
  */
 export interface ErrorBody {
   /** The body's text, cut to 64 KiB; undefined when the client handed over a parsed object. */

@@ -3,11 +3,14 @@
 // budget, on the test clock, thousands at a time. Reports calls, attempts, retries, outcomes;
 // checks every call settled exactly once, no rejection went unhandled, the heap after gc grew
 // less than 5%, and no handle is left behind. Exits 1 if any check fails. CI runs 50,000 calls.
+// Writes bench/results/soak.json and soak.md (untracked); `-- --write` writes the tracked
+// bench/soak.json and soak.md instead, whose figures `npm run docs` puts in the README.
 import { parseArgs } from 'node:util';
 import { definePolicy, isRetryError, retryBudget, TestClock, withRetry } from '../src/index.js';
 import { seededRandom } from './sim/prng.js';
+import { resultJson, runInfo, runLine, writeResultFiles, writtenLine } from './report.js';
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '1000000' }, concurrency: { type: 'string', default: '5000' }, seed: { type: 'string', default: '7' } } });
+const { values } = parseArgs({ options: { write: { type: 'boolean', default: false }, calls: { type: 'string', default: '1000000' }, concurrency: { type: 'string', default: '5000' }, seed: { type: 'string', default: '7' } } });
 const TOTAL = Number(values.calls);
 const CONCURRENCY = Math.min(Number(values.concurrency), TOTAL);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -135,11 +138,50 @@ const checks = {
   'no sleep left on the clock': clock.pending === 0,
 };
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
-console.log(`soak: ${TOTAL.toLocaleString('en-US')} calls (the first ${WARMUP.toLocaleString('en-US')} to warm up), ${CONCURRENCY.toLocaleString('en-US')} at a time, seed ${values.seed}, ${seconds.toFixed(1)} s real, ${(clock.now() / 60_000).toFixed(1)} min of virtual time`);
-console.log(`  attempts ${attempts.toLocaleString('en-US')}, retries ${retries.toLocaleString('en-US')}`);
-console.log(`  outcomes ${Object.entries(outcomes).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}`);
-console.log(`  settled: never ${neverSettled}, more than once ${settledTwice}; unhandled rejections ${unhandled}`);
-console.log(`  heap: after warm-up ${mb(heapStart)} (after gc), halfway ${mb(heapMid)} (calls in flight), end ${mb(heapEnd)} (after gc, ${(heapChange * 100).toFixed(1)}%)`);
-console.log(`  active handles: before ${handlesBefore}, after ${handlesAfter}`);
-for (const [check, ok] of Object.entries(checks)) console.log(`  ${ok ? '✓' : '✗'} ${check}`);
-process.exitCode = Object.values(checks).every(Boolean) ? 0 : 1;
+const n = (value: number): string => value.toLocaleString('en-US');
+const lines = [
+  `soak: ${n(TOTAL)} calls (the first ${n(WARMUP)} to warm up), ${n(CONCURRENCY)} at a time, seed ${values.seed}, ${seconds.toFixed(1)} s real, ${(clock.now() / 60_000).toFixed(1)} min of virtual time`,
+  `  attempts ${n(attempts)}, retries ${n(retries)}`,
+  `  outcomes ${Object.entries(outcomes).map(([k, v]) => `${k} ${n(v)}`).join(', ')}`,
+  `  settled: never ${neverSettled}, more than once ${settledTwice}; unhandled rejections ${unhandled}`,
+  `  heap: after warm-up ${mb(heapStart)} (after gc), halfway ${mb(heapMid)} (calls in flight), end ${mb(heapEnd)} (after gc, ${(heapChange * 100).toFixed(1)}%)`,
+  `  active handles: before ${handlesBefore}, after ${handlesAfter}`,
+  ...Object.entries(checks).map(([check, ok]) => `  ${ok ? '✓' : '✗'} ${check}`),
+];
+for (const line of lines) console.log(line);
+const results = {
+  run: runInfo('soak'),
+  calls: TOTAL,
+  warmupCalls: WARMUP,
+  concurrency: CONCURRENCY,
+  seed: Number(values.seed),
+  seconds: Number(seconds.toFixed(2)),
+  virtualMinutes: Number((clock.now() / 60_000).toFixed(1)),
+  attempts,
+  retries,
+  outcomes,
+  neverSettled,
+  settledTwice,
+  unhandled,
+  heap: { afterWarmupBytes: heapStart, halfwayBytes: heapMid, endBytes: heapEnd, change: Number(heapChange.toFixed(4)) },
+  handles: { before: handlesBefore, after: handlesAfter },
+  checks,
+  passed: Object.values(checks).every(Boolean),
+};
+const markdown = `# Soak run
+
+${runLine(results.run)}
+
+Wrapped calls with a seeded mix of successes, retryable and non-retryable failures and caller aborts, a fifth
+of them sharing a retry budget, on the test clock (bench/soak.ts). \`npm run docs\` puts these figures in the
+README from soak.json.
+
+\`\`\`
+${lines.join('\n')}
+\`\`\`
+`;
+console.log(writtenLine(writeResultFiles([
+  { tracked: new URL('./soak.json', import.meta.url), content: resultJson(results) },
+  { tracked: new URL('./soak.md', import.meta.url), content: markdown },
+])));
+process.exitCode = results.passed ? 0 : 1;

@@ -9,16 +9,17 @@ import type { Policy } from '../policy/define-policy.js';
  * `policyRetry`): the call options of `withRetry` that make sense when the client runs the
  * request. `signal` and `attemptTimeoutMs` are left out: each client has its own (axios' `signal`
  * and `timeout`, the SDK's `abortSignal` and request handler timeouts, undici's `signal`,
- * `headersTimeout` and `bodyTimeout`), and the adapters honour those.
+ * `headersTimeout` and `bodyTimeout`), and the adapters honour those. `rateLimiter` paces every
+ * attempt, first or retry, as in `withRetry`: each takes a token before it is sent.
  *
  * @example
  * ```ts
- * const options: HttpAdapterOptions = { budget: retryBudget({ type: 'aws-quota' }), onGiveUp: (error) => log.warn(error.attempts) };
+ * const options: HttpAdapterOptions = { budget: retryBudget({ type: 'aws-quota' }), rateLimiter: rateLimiter({ ratePerSecond: 2, burst: 5 }), onGiveUp: (error) => log.warn(error.attempts) };
  * ```
  */
-export type HttpAdapterOptions = Pick<RetryOptions, 'clock' | 'random' | 'maxElapsedMs' | 'budget' | 'onRetry' | 'onGiveUp' | 'idempotent'>;
+export type HttpAdapterOptions = Pick<RetryOptions, 'clock' | 'random' | 'maxElapsedMs' | 'budget' | 'onRetry' | 'onGiveUp' | 'idempotent' | 'rateLimiter'>;
 
-const ADAPTER_OPTION_KEYS = ['clock', 'random', 'maxElapsedMs', 'budget', 'onRetry', 'onGiveUp', 'idempotent'] as const satisfies readonly (keyof HttpAdapterOptions)[];
+const ADAPTER_OPTION_KEYS = ['clock', 'random', 'maxElapsedMs', 'budget', 'onRetry', 'onGiveUp', 'idempotent', 'rateLimiter'] as const satisfies readonly (keyof HttpAdapterOptions)[];
 type MissingKeys = Exclude<keyof HttpAdapterOptions, (typeof ADAPTER_OPTION_KEYS)[number]>;
 const everyKeyListed: [MissingKeys] extends [never] ? true : MissingKeys = true;
 void everyKeyListed;

@@ -5,6 +5,7 @@ import type { AttemptEvent } from '../run/diagnostics.js';
 import { handleFailure, type CallContext } from '../run/failure-handler.js';
 import { isRetryError, type RetryError } from '../run/retry-error.js';
 import { START, type CallState } from '../run/step.js';
+import { waitForToken } from '../run/token-wait.js';
 import { channels } from '../shared/channels.js';
 import { validateAdapterOptions, type HttpAdapterOptions } from './adapter-options.js';
 import { waitForCoolDown } from './cool-down.js';
@@ -13,6 +14,16 @@ import { waitForCoolDown } from './cool-down.js';
  * Options of {@link policyRetryStrategy}: those of `withRetry` that make sense inside an AWS SDK
  * client. Validated where given; an unknown key throws an `OptionsError`. The SDK's own
  * `abortSignal` (per command) and request handler timeouts are honoured by the SDK.
+ *
+ * `rateLimiter` paces the client's commands: every attempt, first or retry, takes a token before
+ * it is sent (in arrival order; the wait counts in `$metadata.totalRetryDelay`). A wait past
+ * `maxElapsedMs` stops with `deadline`, one longer than the policy's `maxDelayMs` with
+ * `rate-limited`: before the first attempt the command rejects with that `RetryError`, before a
+ * retry with the service's last error (the `RetryError` from {@link retryErrorOf}). The limiter
+ * learns from every failure (a 429 or `ThrottlingException`, `x-amzn-RateLimit-Limit`) and
+ * success. The SDK does not hand a strategy the command's `abortSignal`: an abort ends the
+ * command at once (SDKs since `@smithy/core` 3.x race the strategy against it), but a token wait
+ * already begun runs out, and its token is spent.
  *
  * @example
  * ```ts
@@ -64,8 +75,8 @@ const giveUps = new WeakMap<object, RetryError>();
  * policyRetryStrategy(policy) })` retries per the table instead of the SDK's own throttling and
  * transient-error lists. Each failed attempt's error (the service exception: its code is its
  * `name`, the status and request id are in `$metadata`) goes through the same step as
- * `withRetry`: `budget`, `onRetry` / `onGiveUp`, the diagnostics channels, the clock and
- * `idempotent` behave as there. The strategy waits on its clock and hands the SDK a token with no
+ * `withRetry`: `budget`, `rateLimiter`, `onRetry` / `onGiveUp`, the diagnostics channels, the
+ * clock and `idempotent` behave as there. The strategy waits on its clock and hands the SDK a token with no
  * delay left (as smithy's own strategies do), so `$metadata.totalRetryDelay` counts the waits.
  *
  * The policy's `maxAttempts` is the limit; the client's `maxAttempts` then only fills the
@@ -75,7 +86,7 @@ const giveUps = new WeakMap<object, RetryError>();
  * `retry-table:giveup` channel and {@link retryErrorOf}.
  *
  * @param policy - the policy deciding every command's retries
- * @param options - budget, clock, jitter source, deadline, hooks, idempotent
+ * @param options - budget, rate limiter, clock, jitter source, deadline, hooks, idempotent
  * @example
  * ```ts
  * import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -97,23 +108,25 @@ const giveUps = new WeakMap<object, RetryError>();
 export function policyRetryStrategy(policy: Policy, options?: PolicyRetryStrategyOptions): RetryStrategyV2 {
   const valid = validateAdapterOptions('policyRetryStrategy', policy, options);
   const clock = valid.clock ?? systemClock;
-  const { budget } = valid;
+  const { budget, rateLimiter } = valid;
+  const contextOf = (startedAt: number): CallContext => ({ policy, options: valid, clock, startedAt });
 
   return {
     async acquireInitialRetryToken(): Promise<RetryToken> {
       const startedAt = clock.now();
-      const waitedMs = await waitForCoolDown(budget, clock);
+      let waitedMs = await waitForCoolDown(budget, clock);
+      // Refused, the RetryError is the command's rejection: no attempt was made, so no SDK error exists.
+      if (rateLimiter !== undefined) waitedMs += await waitForToken(contextOf(startedAt), START);
       return new PolicyRetryToken(startedAt, 1, clock.now() - startedAt, START, waitedMs);
     },
 
     async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
       // A token from another strategy: nothing to step from, so no retry.
       if (!(token instanceof PolicyRetryToken)) throw errorInfo.error;
-      const call: CallContext = { policy, options: valid, clock, startedAt: token.startedAt };
+      const call = contextOf(token.startedAt);
       const endedAt = clock.now() - token.startedAt;
-      let retry;
       try {
-        retry = await handleFailure(call, token.state, {
+        const retry = await handleFailure(call, token.state, {
           failed: errorInfo.error,
           returned: false,
           attempt: token.attempt,
@@ -121,20 +134,22 @@ export function policyRetryStrategy(policy: Policy, options?: PolicyRetryStrateg
           endedAt,
           timed: true,
         });
+        if (retry.delayMs > 0) await clock.sleep(retry.delayMs);
+        let waitedMs = retry.delayMs + (await waitForCoolDown(budget, clock));
+        if (rateLimiter !== undefined) waitedMs += await waitForToken(call, retry.state);
+        return new PolicyRetryToken(token.startedAt, token.attempt + 1, clock.now() - token.startedAt, retry.state, waitedMs);
       } catch (error) {
         // The SDK rethrows its own error whatever we throw: keep the RetryError findable from it.
         if (isRetryError(error) && typeof errorInfo.error === 'object' && errorInfo.error !== null) giveUps.set(errorInfo.error, error);
         throw error;
       }
-      if (retry.delayMs > 0) await clock.sleep(retry.delayMs);
-      const waitedMs = retry.delayMs + (await waitForCoolDown(budget, clock));
-      return new PolicyRetryToken(token.startedAt, token.attempt + 1, clock.now() - token.startedAt, retry.state, waitedMs);
     },
 
     recordSuccess(token: RetryToken): void {
       if (!(token instanceof PolicyRetryToken)) return;
       // A store that fails is the store's to report, not the command's.
       budget?.recordSuccess(token.state.budgetTaken).catch(() => undefined);
+      rateLimiter?.observeSuccess(clock.now());
       if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt: token.attempt, ok: true } satisfies AttemptEvent);
     },
   };
@@ -143,7 +158,8 @@ export function policyRetryStrategy(policy: Policy, options?: PolicyRetryStrateg
 /**
  * The `RetryError` a command gave up with under {@link policyRetryStrategy}, found from the
  * service error the command rejected with: its reason and the journal of every attempt (status,
- * code, request id, the delays). Undefined for an error the strategy did not stop on (a
+ * code, request id, the delays); the error itself when the command rejected with the `RetryError`
+ * (a rate limiter refused its first attempt). Undefined for an error the strategy did not stop on (a
  * non-retried streaming request, an abort, another client's error).
  *
  * @param error - what `client.send` rejected with
@@ -159,5 +175,7 @@ export function policyRetryStrategy(policy: Policy, options?: PolicyRetryStrateg
  * ```
  */
 export function retryErrorOf(error: unknown): RetryError | undefined {
+  // A command refused a token before its first attempt rejects with the RetryError itself.
+  if (isRetryError(error)) return error;
   return typeof error === 'object' && error !== null ? giveUps.get(error) : undefined;
 }

@@ -2,8 +2,9 @@ import type { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConf
 import type { Policy } from '../policy/define-policy.js';
 import { systemClock } from '../run/clock.js';
 import type { AttemptEvent } from '../run/diagnostics.js';
-import { handleFailure } from '../run/failure-handler.js';
+import { handleFailure, type CallContext } from '../run/failure-handler.js';
 import { sleepUnlessAborted } from '../run/sleep.js';
+import { waitForToken } from '../run/token-wait.js';
 import { START, type CallState } from '../run/step.js';
 import { channels } from '../shared/channels.js';
 import { isAbortSignal } from '../shared/validate.js';
@@ -15,6 +16,12 @@ import { methodOptions, optionsForMethod } from './idempotent-method.js';
  * Options of {@link retryAxios}: those of `withRetry` that make sense inside axios. Validated
  * where given; an unknown key throws an `OptionsError`. axios' own `signal` and `timeout` are
  * honoured per request (a timed-out attempt is a `timeout` failure, classified like any other).
+ *
+ * `rateLimiter` paces the instance's requests: every attempt, first or retry, takes a token in
+ * the request interceptor before it is sent (waiting in arrival order; the request's `signal`
+ * ends the wait and gives the token back). A wait past `maxElapsedMs` rejects with a
+ * `RetryError` of reason `deadline`, one longer than the policy's `maxDelayMs` with
+ * `rate-limited`; every failure and success teaches the limiter, as in `withRetry`.
  *
  * `idempotent` left unset retries GET, HEAD, OPTIONS, TRACE, PUT and DELETE as the rows say, and
  * POST and PATCH only when the failure proves the request unprocessed (connection refused, 429,
@@ -53,7 +60,7 @@ type Config = InternalAxiosRequestConfig & { [STATE_KEY]?: unknown };
  * error body's code, `Retry-After` and the rate-limit headers, read from the `AxiosError`),
  * decided, and re-sent with the same config after the policy's delay. Every failure goes through
  * the same step as `withRetry`: `budget`, `onRetry` / `onGiveUp`, the diagnostics channels, the
- * clock and `idempotent` behave as there. The attempt count and journal live on the request's
+ * clock, `idempotent` and `rateLimiter` behave as there. The attempt count and journal live on the request's
  * config. When the policy stops, the request rejects with a `RetryError` whose `cause` is the
  * last `AxiosError`; when the request's `signal` aborts, with axios' cancellation (or, during a
  * wait, `signal.reason`).
@@ -65,7 +72,7 @@ type Config = InternalAxiosRequestConfig & { [STATE_KEY]?: unknown };
  *
  * @param instance - an axios instance (or the default `axios`)
  * @param policy - the policy deciding every request's retries
- * @param options - budget, clock, jitter source, deadline, hooks, idempotent
+ * @param options - budget, rate limiter, clock, jitter source, deadline, hooks, idempotent
  * @returns a function that removes the interceptors again
  * @example
  * ```ts
@@ -81,7 +88,7 @@ type Config = InternalAxiosRequestConfig & { [STATE_KEY]?: unknown };
 export function retryAxios(instance: AxiosInstance, policy: Policy, options?: RetryAxiosOptions): () => void {
   const valid = validateAdapterOptions('retryAxios', policy, options);
   const clock = valid.clock ?? systemClock;
-  const { budget } = valid;
+  const { budget, rateLimiter } = valid;
   const byMethod = methodOptions(valid);
 
   const onRequest = async (config: Config): Promise<Config> => {
@@ -91,7 +98,10 @@ export function retryAxios(instance: AxiosInstance, policy: Policy, options?: Re
       config[STATE_KEY] = call;
     }
     const current = call as AxiosCall;
-    await waitForCoolDown(budget, clock, signalOf(config));
+    const signal = signalOf(config);
+    await waitForCoolDown(budget, clock, signal);
+    // A refused wait rejects with the RetryError, an abort with signal.reason: onFailure passes both on.
+    if (rateLimiter !== undefined) await waitForToken(contextOf(current, config), current.state, signal);
     current.attempt++;
     current.attemptStartedAt = clock.now() - current.startedAt;
     return config;
@@ -102,6 +112,7 @@ export function retryAxios(instance: AxiosInstance, policy: Policy, options?: Re
     if (call instanceof AxiosCall) {
       // A store that fails is the store's to report, not the request's.
       budget?.recordSuccess(call.state.budgetTaken).catch(() => undefined);
+      rateLimiter?.observeSuccess(clock.now());
       if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt: call.attempt, ok: true } satisfies AttemptEvent);
     }
     return response;
@@ -117,7 +128,7 @@ export function retryAxios(instance: AxiosInstance, policy: Policy, options?: Re
     if ((error as AxiosError).code === 'ERR_CANCELED' || signal?.aborted === true) throw error;
     const endedAt = clock.now() - call.startedAt;
     const retry = await handleFailure(
-      { policy, options: optionsForMethod(config.method, byMethod), clock, startedAt: call.startedAt },
+      contextOf(call, config),
       call.state,
       { failed: error, returned: false, attempt: call.attempt, startedAt: call.attemptStartedAt, endedAt, timed: true },
     );
@@ -125,6 +136,9 @@ export function retryAxios(instance: AxiosInstance, policy: Policy, options?: Re
     if (retry.delayMs > 0) await sleepUnlessAborted(clock, retry.delayMs, signal);
     return instance.request(config);
   };
+
+  /** The request as the shared failure handler and token wait see it. */
+  const contextOf = (call: AxiosCall, config: Config): CallContext => ({ policy, options: optionsForMethod(config.method, byMethod), clock, startedAt: call.startedAt });
 
   const requestId = instance.interceptors.request.use(onRequest);
   const responseId = instance.interceptors.response.use(onSuccess, onFailure);

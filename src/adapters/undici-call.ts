@@ -1,12 +1,14 @@
 import type { Dispatcher } from 'undici';
 import type { RetryBudget } from '../budget/retry-budget.js';
+import type { RateLimiter } from '../pacing/rate-limiter.js';
 import type { Policy } from '../policy/define-policy.js';
 import type { Clock } from '../run/clock.js';
 import type { AttemptEvent } from '../run/diagnostics.js';
-import { handleFailure, type FailureOptions } from '../run/failure-handler.js';
+import { handleFailure, type CallContext, type FailureOptions } from '../run/failure-handler.js';
 import { isRetryError } from '../run/retry-error.js';
 import { sleepUnlessAborted } from '../run/sleep.js';
 import { START, type CallState, type RetryStep } from '../run/step.js';
+import { waitForToken } from '../run/token-wait.js';
 import { channels } from '../shared/channels.js';
 import { waitForCoolDown } from './cool-down.js';
 import { optionsForMethod } from './idempotent-method.js';
@@ -18,6 +20,7 @@ export interface InterceptorSetup {
   readonly policy: Policy;
   readonly clock: Clock;
   readonly budget: RetryBudget | undefined;
+  readonly rateLimiter: RateLimiter | undefined;
   readonly byMethod: { readonly given: FailureOptions; readonly unsafe: FailureOptions };
 }
 
@@ -56,9 +59,9 @@ export class PolicyRetryCall implements AttemptOwner {
     this.options = optionsForMethod(opts.method, setup.byMethod);
   }
 
-  /** Sends the first attempt: at once, or after the budget's shared cool-down. */
+  /** Sends the first attempt: at once, or after the budget's shared cool-down and the rate limiter's token. */
   start(): boolean {
-    if (this.setup.budget === undefined) return this.send();
+    if (this.setup.budget === undefined && this.setup.rateLimiter === undefined) return this.send();
     void this.waitThenSend(0);
     // The request is taken; undici reads `false` as "busy, wait for drain", which it is not.
     return true;
@@ -66,14 +69,25 @@ export class PolicyRetryCall implements AttemptOwner {
 
   attemptStarted(controller: Dispatcher.DispatchController, context: unknown): void {
     this.controller.target = controller;
+    this.tellStart(context);
+  }
+
+  /** Gives the caller the stable controller, once. */
+  private tellStart(context: unknown): void {
     if (this.toldStart) return;
     this.toldStart = true;
     this.downstream.onRequestStart?.(this.controller, context);
   }
 
+  /** The request as the shared failure handler and token wait see it. */
+  private context(): CallContext {
+    return { policy: this.setup.policy, options: this.options, clock: this.setup.clock, startedAt: this.startedAt };
+  }
+
   answered(): void {
     // A store that fails is the store's to report, not the request's.
     this.setup.budget?.recordSuccess(this.state.budgetTaken).catch(() => undefined);
+    this.setup.rateLimiter?.observeSuccess(this.setup.clock.now());
     if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: this.setup.policy.name, attempt: this.attempt, ok: true } satisfies AttemptEvent);
   }
 
@@ -94,11 +108,11 @@ export class PolicyRetryCall implements AttemptOwner {
   }
 
   private async decide(attempt: AttemptHandler, failed: unknown, answered: boolean): Promise<void> {
-    const { policy, clock } = this.setup;
+    const { clock } = this.setup;
     let retry: RetryStep;
     try {
       const endedAt = clock.now() - this.startedAt;
-      retry = await handleFailure({ policy, options: this.options, clock, startedAt: this.startedAt }, this.state, {
+      retry = await handleFailure(this.context(), this.state, {
         failed,
         returned: answered,
         attempt: this.attempt,
@@ -121,14 +135,22 @@ export class PolicyRetryCall implements AttemptOwner {
     await this.waitThenSend(retry.delayMs);
   }
 
-  /** Waits `delayMs` and any shared cool-down, then sends the next attempt; the caller's abort ends the wait. */
+  /**
+   * Waits `delayMs`, any shared cool-down and the rate limiter's token, then sends the next
+   * attempt; the caller's abort ends the wait (and gives the token back), a token the call
+   * cannot wait for ends it with the `RetryError` (`deadline`, `rate-limited`).
+   */
   private async waitThenSend(delayMs: number): Promise<void> {
-    const { clock, budget } = this.setup;
+    const { clock, budget, rateLimiter } = this.setup;
     this.wait = new AbortController();
+    // Before the first attempt the caller has no controller yet, so its abort could not reach
+    // this wait: hand it the stable one now (the connection's context is undefined anyway).
+    this.tellStart(undefined);
     try {
       if (this.controller.abortReason !== undefined) throw this.controller.abortReason;
       if (delayMs > 0) await sleepUnlessAborted(clock, delayMs, this.wait.signal);
       await waitForCoolDown(budget, clock, this.wait.signal);
+      if (rateLimiter !== undefined) await waitForToken(this.context(), this.state, this.wait.signal);
     } catch (error) {
       return this.fail(this.controller.abortReason ?? (error as Error));
     } finally {

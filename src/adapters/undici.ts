@@ -12,6 +12,13 @@ import { PolicyRetryCall, type InterceptorSetup } from './undici-call.js';
  * `signal`, `headersTimeout` and `bodyTimeout` are honoured per request (a timed-out attempt is a
  * `timeout` failure, classified like any other).
  *
+ * `rateLimiter` paces the dispatcher's requests: every attempt, first or retry, takes a token
+ * before it is dispatched (in arrival order; the caller's `signal` ends the wait and gives the
+ * token back). A wait past `maxElapsedMs` rejects the request with a `RetryError` of reason
+ * `deadline`, one longer than the policy's `maxDelayMs` with `rate-limited` (through `fetch`:
+ * `TypeError('fetch failed')` with it as `cause`); every failure and success teaches the limiter,
+ * as in `withRetry`.
+ *
  * `idempotent` left unset retries GET, HEAD, OPTIONS, TRACE, PUT and DELETE as the rows say, and
  * POST and PATCH only when the failure proves the request unprocessed (connection refused, 429,
  * 503 with Retry-After); `true` or `false` applies to every method.
@@ -37,8 +44,8 @@ export type { HttpAdapterOptions } from './adapter-options.js';
  * `request` with its `statusCode`). A failure without an answer (refused, reset, timed out) that
  * the policy stops on rejects with the `RetryError`, whose `cause` is undici's error. Every
  * failure goes through the same step as `withRetry`: `budget`, `onRetry` / `onGiveUp` (which gets
- * the `RetryError` in both cases), the diagnostics channels, the clock and `idempotent` behave as
- * there. The caller's abort ends an attempt or a wait at once.
+ * the `RetryError` in both cases), the diagnostics channels, the clock, `idempotent` and
+ * `rateLimiter` behave as there. The caller's abort ends an attempt or a wait at once.
  *
  * Sent once, never retried: requests whose body is a stream or an iterable (it is consumed by the
  * first attempt; this includes every `fetch` body, which fetch hands to the dispatcher as a
@@ -46,7 +53,7 @@ export type { HttpAdapterOptions } from './adapter-options.js';
  * fails after its body started streaming to the caller is not retried either.
  *
  * @param policy - the policy deciding every request's retries
- * @param options - budget, clock, jitter source, deadline, hooks, idempotent
+ * @param options - budget, rate limiter, clock, jitter source, deadline, hooks, idempotent
  * @example
  * ```ts
  * import { Agent, request, setGlobalDispatcher } from 'undici';
@@ -60,7 +67,7 @@ export type { HttpAdapterOptions } from './adapter-options.js';
  */
 export function policyRetryInterceptor(policy: Policy, options?: PolicyRetryInterceptorOptions): Dispatcher.DispatcherComposeInterceptor {
   const valid = validateAdapterOptions('policyRetryInterceptor', policy, options);
-  const setup: InterceptorSetup = { policy, clock: valid.clock ?? systemClock, budget: valid.budget, byMethod: methodOptions(valid) };
+  const setup: InterceptorSetup = { policy, clock: valid.clock ?? systemClock, budget: valid.budget, rateLimiter: valid.rateLimiter, byMethod: methodOptions(valid) };
   return (dispatch) =>
     function policyRetry(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
       // What cannot be sent twice is sent once, untouched.

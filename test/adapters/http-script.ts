@@ -17,6 +17,10 @@ export interface ScriptServer {
   readonly url: string;
   readonly port: number;
   readonly requests: SeenRequest[];
+  /** When each request arrived (its head), by {@link ScriptServer.now}: a server's view of pacing. */
+  readonly times: number[];
+  /** The time source for `times`: Date.now, or a test's clock. */
+  now: () => number;
   /** Replaces the answers still to come. */
   answer(...answers: Answer[]): void;
   close(): Promise<void>;
@@ -29,7 +33,9 @@ export interface ScriptServer {
 export async function startScriptServer(port = 0): Promise<ScriptServer> {
   let answers: Answer[] = [{ status: 200, body: 'ok' }];
   const requests: SeenRequest[] = [];
+  const times: number[] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    times.push(script.now());
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -43,10 +49,12 @@ export async function startScriptServer(port = 0): Promise<ScriptServer> {
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const bound = (server.address() as AddressInfo).port;
-  return {
+  const script: ScriptServer = {
     url: `http://127.0.0.1:${bound}`,
     port: bound,
     requests,
+    times,
+    now: Date.now,
     answer: (...next) => void (answers = next),
     close: () =>
       new Promise<void>((resolve) => {
@@ -54,6 +62,7 @@ export async function startScriptServer(port = 0): Promise<ScriptServer> {
         server.close(() => resolve());
       }),
   };
+  return script;
 }
 
 /** A JSON error answer of the scraping API (`{"error": code}`), as scraperPolicy reads it. */

@@ -5,7 +5,9 @@
 // retries granted against those allowed (the shared allowance, one fallback burst per process,
 // and what an empty restart resumed above the level at the kill), fallbacks (and any outside an
 // outage), fenced scripts, late charges, hung calls and unhandled rejections; exits 1 when a bound
-// is broken. The full run takes about 25 s, `--smoke` (CI) about 15 s. Only 127.0.0.1.
+// is broken. The full run takes about 25 s, `--smoke` (CI) about 15 s. Only 127.0.0.1. Writes
+// bench/results/chaos.json and chaos.md (untracked); `-- --write` writes the tracked bench/chaos.*
+// instead, whose figures `npm run docs` puts in the README.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +15,9 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { startOwnRedis } from '../test/fleet/redis-process.js';
+import { resultJson, runInfo, runLine, writeResultFiles, writtenLine } from './report.js';
 
-const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, workers: { type: 'string', default: '4' } } });
+const { values } = parseArgs({ options: { write: { type: 'boolean', default: false }, smoke: { type: 'boolean', default: false }, workers: { type: 'string', default: '4' } } });
 const WORKERS = Number(values.workers);
 const LANES = 2;
 /** A retry after a 429 costs 5 units of the AWS quota. */
@@ -157,20 +160,64 @@ function judge(reports: Report[], levelAtEnd: number, seconds: number): number {
     [`no fallback outside an outage (${outsideWhy.length})`, outsideWhy.length === 0],
     ['the faults bit (fallbacks and fenced scripts seen)', fallbacks > 0 && sum((r) => r.stats.fencedLate) > 0],
   ];
-  for (const [i, r] of reports.entries()) {
-    console.log(
+  const lines = reports.map(
+    (r, i) =>
       `  worker ${i}: ${r.calls} calls, ${r.retries} retries (${r.fallbackGranted} by its fallback, burst ${bursts[i]}), seeds ${JSON.stringify(r.seeds)}, ` +
-        `${r.stats.fallbacks} fallbacks, ${r.stats.fencedLate} fenced, ${r.stats.lateCharges} late charges (${r.stats.lateChargesUndone} undone), longest call ${r.maxCallMs} ms`,
-    );
-  }
-  for (const [what, ok] of checks) console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  for (const why of outsideWhy.slice(0, 5)) console.log(`  fallback outside an outage: ${why}`);
+      `${r.stats.fallbacks} fallbacks, ${r.stats.fencedLate} fenced, ${r.stats.lateCharges} late charges (${r.stats.lateChargesUndone} undone), longest call ${r.maxCallMs} ms`,
+  );
+  for (const [what, ok] of checks) lines.push(`  ${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  for (const why of outsideWhy.slice(0, 5)) lines.push(`  fallback outside an outage: ${why}`);
   const broken = checks.filter(([, ok]) => !ok).length;
-  console.log(
+  lines.push(
     `chaos${values.smoke ? ' (smoke)' : ''}: ${WORKERS} workers, ${seconds.toFixed(1)} s, ${sum((r) => r.calls)} calls, retries granted ${granted} of ${allowed} allowed ` +
       `(allowance ${allowance} + bursts ${bursts.reduce((a, b) => a + b, 0)} + restart ${restartExtra}; ${byRedis} by Redis, ${byFallback} by fallbacks), ` +
       `${fallbacks} fallbacks (${outsideWhy.length} outside outages), ${sum((r) => r.stats.fencedLate)} fenced, late charges ${lateLeft}, ` +
       `hung ${sum((r) => r.hung)}, unhandled ${sum((r) => r.unhandled)}: ${broken === 0 ? 'OK' : `${broken} bound(s) broken`}`,
   );
+  for (const line of lines) console.log(line);
+  const results = {
+    run: runInfo('chaos'),
+    smoke: values.smoke,
+    workers: WORKERS,
+    lanes: LANES,
+    capacity: SCHEDULE.capacity,
+    retryCost: COST,
+    faults: SCHEDULE.faults,
+    seconds: Number(seconds.toFixed(1)),
+    calls: sum((r) => r.calls),
+    allowance,
+    bursts: bursts.reduce((a, b) => a + b, 0),
+    levelAtKill,
+    resumedAt,
+    restartExtra,
+    allowed,
+    granted,
+    byRedis,
+    byFallback,
+    fallbacks,
+    fallbacksOutsideOutages: outsideWhy.length,
+    fenced: sum((r) => r.stats.fencedLate),
+    lateCharges: lateLeft,
+    hung: sum((r) => r.hung),
+    unhandled: sum((r) => r.unhandled),
+    checks: Object.fromEntries(checks),
+    passed: broken === 0,
+  };
+  const markdown = `# Chaos run: a Redis-backed retry budget through Redis faults
+
+${runLine(results.run)}
+
+${WORKERS} worker processes share one AWS retry quota of ${SCHEDULE.capacity} units in Redis against an upstream that always
+fails; the redis-server is killed and restarted empty once and stopped for 3 s ${SCHEDULE.faults.filter((f) => f.kind === 'pause').length === 1 ? 'once' : `${SCHEDULE.faults.filter((f) => f.kind === 'pause').length} times`}, and every worker blocks its event
+loop now and then (bench/chaos.ts). \`npm run docs\` puts these figures in the README from chaos.json.
+
+\`\`\`
+${lines.join('\n')}
+\`\`\`
+`;
+  console.log(writtenLine(writeResultFiles([
+    { tracked: new URL('./chaos.json', import.meta.url), content: resultJson(results) },
+    { tracked: new URL('./chaos.md', import.meta.url), content: markdown },
+  ])));
   return broken === 0 ? 0 : 1;
 }

@@ -1,0 +1,237 @@
+#!/usr/bin/env node
+// npm run test:consumer: the package as a consumer gets it. Packs the repo (`npm pack`, which
+// builds through `prepack`), makes a fresh project in a temporary directory (`npm init -y`),
+// installs the tarball and the clients the adapters wrap (axios, undici, @aws-sdk/client-dynamodb,
+// @opentelemetry/api and sdk-trace-base, typescript, @types/node; the versions this repo has
+// installed, from the npm cache where it holds them), then runs the same small program five ways:
+//
+//   esm       consumer.mjs, plain node (the `import` condition)
+//   cjs       consumer.cjs, plain node (the `require` condition)
+//   node16    node16.mts and node16.cts, `tsc --strict` with module/moduleResolution node16, then node
+//   bundler   bundler.ts, `tsc --strict` with module esnext, moduleResolution bundler, then node
+//
+// Each run starts a local node:http server that answers every other request 503 (then 200) and
+// checks, through the core `withRetry` (around fetch), `retry-table/axios`, `retry-table/aws`,
+// `retry-table/undici` (undici's request, and global fetch through setGlobalDispatcher) and
+// `retry-table/otel` (an in-memory span exporter), that each call failed once, was retried once
+// and succeeded. Exits non-zero on the first failure, leaving the directory for a look;
+// KEEP_CONSUMER=1 keeps it after a success too.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const work = mkdtempSync(join(tmpdir(), 'retry-table-consumer-'));
+const project = join(work, 'project');
+const started = performance.now();
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/** Runs a command, echoing its output only when it fails. */
+function run(command, args, cwd) {
+  try {
+    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+  } catch (error) {
+    process.stderr.write(`\n$ ${command} ${args.join(' ')}  (in ${cwd})\n${error.stdout ?? ''}${error.stderr ?? ''}\n`);
+    throw new Error(`consumer check failed; the project is left in ${work}`);
+  }
+}
+
+/** Times one step and prints it. */
+function step(name, fn) {
+  const at = performance.now();
+  const result = fn();
+  console.log(`  ${name} (${((performance.now() - at) / 1000).toFixed(1)} s)${typeof result === 'string' && result !== '' ? `: ${result}` : ''}`);
+  return result;
+}
+
+/** The version of a dev dependency installed here, so the consumer's install hits the npm cache. */
+function installedVersion(name) {
+  try {
+    return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+  } catch {
+    return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies[name] ?? 'latest';
+  }
+}
+
+const CLIENTS = ['axios', 'undici', '@aws-sdk/client-dynamodb', '@opentelemetry/api', '@opentelemetry/sdk-trace-base', 'typescript', '@types/node'];
+
+/**
+ * The program, in one of four dialects: JS with `import` or `require`, or TypeScript. Written
+ * once so the five runs check the same things; `t(...)` holds what only TypeScript has.
+ */
+function program({ name, typed, cjs }) {
+  const t = (text) => (typed ? text : '');
+  const imports = cjs
+    ? `const { createServer } = require('node:http');
+const { definePolicy, rateLimiter, withRetry } = require('retry-table');
+const { retryAxios } = require('retry-table/axios');
+const { policyRetryStrategy } = require('retry-table/aws');
+const { policyRetryInterceptor } = require('retry-table/undici');
+const { instrumentRetryTable } = require('retry-table/otel');
+const axios = require('axios');
+const { Agent, getGlobalDispatcher, request, setGlobalDispatcher } = require('undici');
+const { DynamoDBClient, GetItemCommand } = require('@aws-sdk/client-dynamodb');
+const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');`
+    : `import { createServer } from 'node:http';
+import { definePolicy, rateLimiter, withRetry${t(', type RetryInfo')} } from 'retry-table';
+import { retryAxios } from 'retry-table/axios';
+import { policyRetryStrategy } from 'retry-table/aws';
+import { policyRetryInterceptor } from 'retry-table/undici';
+import { instrumentRetryTable } from 'retry-table/otel';
+import axios from 'axios';
+import { Agent, getGlobalDispatcher, request, setGlobalDispatcher } from 'undici';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';`;
+  return `// ${name}: generated by test/consumer/run.mjs
+${imports}
+
+const policy = definePolicy({
+  name: 'consumer',
+  maxAttempts: 3,
+  rules: [
+    { id: 'server-error', match: { status: '5xx' }, retry: true, schedule: { type: 'constant', delayMs: 5 } },
+    { id: 'other', match: {}, retry: false },
+  ],
+});
+
+async function main()${t(': Promise<void>')} {
+  // Every other request fails: each check below makes one failed attempt, then one that succeeds.
+  let requests = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const failing = requests++ % 2 === 0;
+      res.writeHead(failing ? 503 : 200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': 'req-' + requests });
+      res.end(failing ? JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'try again' }) : JSON.stringify({ Item: { id: { S: '42' } } }));
+    });
+  });
+  await new Promise${t('<void>')}((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const base = 'http://127.0.0.1:' + (typeof address === 'object' && address !== null ? address.port : 0);
+
+  const spans = new InMemorySpanExporter();
+  const stop = instrumentRetryTable({ tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }) });
+  const passed${t(': string[]')} = [];
+  let retries = 0;
+  const onRetry = (info${t(': RetryInfo')}) => {
+    if (info.failure.status === 503) retries++;
+  };
+  const limiter = () => rateLimiter({ ratePerSecond: 100, burst: 10 });
+  async function check(what${t(': string')}, call${t(': () => Promise<boolean>')})${t(': Promise<void>')} {
+    const before = requests;
+    retries = 0;
+    const ok = await call();
+    const sent = requests - before;
+    if (!ok || sent !== 2 || retries !== 1) {
+      throw new Error('${name} ' + what + ': ok ' + ok + ', ' + sent + ' requests, ' + retries + ' retries (expected a 503, one retry, then the 200)');
+    }
+    passed.push(what);
+  }
+
+  try {
+    await check('withRetry', async () => {
+      const get = withRetry(policy, { onRetry })((path${t(': string')}) => fetch(base + path));
+      const res = await get('/core');
+      return res.status === 200 && (await res.text()).includes('42');
+    });
+    await check('axios', async () => {
+      const api = axios.create({ baseURL: base });
+      const eject = retryAxios(api, policy, { onRetry, rateLimiter: limiter() });
+      const { status, data } = await api.get('/axios');
+      eject();
+      return status === 200 && data.Item.id.S === '42';
+    });
+    await check('aws', async () => {
+      const client = new DynamoDBClient({
+        endpoint: base,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+        maxAttempts: policy.maxAttempts,
+        retryStrategy: policyRetryStrategy(policy, { onRetry, rateLimiter: limiter() }),
+      });
+      const output = await client.send(new GetItemCommand({ TableName: 'orders', Key: { id: { S: '42' } } }));
+      client.destroy();
+      return output.$metadata.attempts === 2 && output.Item?.id?.S === '42';
+    });
+    await check('undici', async () => {
+      const agent = new Agent().compose(policyRetryInterceptor(policy, { onRetry, rateLimiter: limiter() }));
+      const { statusCode, body } = await request(base + '/undici', { dispatcher: agent });
+      const text = await body.text();
+      await agent.close();
+      return statusCode === 200 && text.includes('42');
+    });
+    await check('undici+fetch', async () => {
+      const previous = getGlobalDispatcher();
+      const agent = new Agent().compose(policyRetryInterceptor(policy, { onRetry }));
+      setGlobalDispatcher(agent);
+      try {
+        const res = await fetch(base + '/global');
+        return res.status === 200 && (await res.text()).includes('42');
+      } finally {
+        setGlobalDispatcher(previous);
+        await agent.close();
+      }
+    });
+  } finally {
+    stop();
+    server.close();
+  }
+  // One span per call that failed once, each with its two attempts.
+  const traced = spans.getFinishedSpans().filter((span) => span.name === 'retry consumer' && span.attributes['retry_table.attempts'] === 2);
+  if (traced.length !== passed.length) throw new Error('${name} otel: ' + traced.length + ' spans of 2 attempts for ' + passed.length + ' retried calls');
+  passed.push('otel');
+  console.log(passed.join(' '));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+`;
+}
+
+const tsconfig = (compilerOptions, files) =>
+  JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', lib: ['ES2022'], types: ['node'], noEmitOnError: true, ...compilerOptions }, files }, null, 2);
+
+console.log(`consumer project in ${work}`);
+const packed = step('npm pack', () => {
+  const [{ filename }] = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', work], root).replace(/^[^[]*/s, ''));
+  return join(work, filename);
+});
+mkdirSync(project);
+step('npm init -y', () => void run(npm, ['init', '-y'], project));
+step('npm install (prefer offline)', () => {
+  const specs = CLIENTS.map((name) => `${name}@${installedVersion(name)}`);
+  run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', packed, ...specs], project);
+  return specs.join(' ');
+});
+
+const variants = [
+  { name: 'esm', file: 'consumer.mjs', typed: false, cjs: false },
+  { name: 'cjs', file: 'consumer.cjs', typed: false, cjs: true },
+  { name: 'node16 (mts)', file: 'node16.mts', typed: true, cjs: false },
+  { name: 'node16 (cts)', file: 'node16.cts', typed: true, cjs: false },
+  { name: 'bundler', file: 'bundler.ts', typed: true, cjs: false },
+];
+for (const variant of variants) writeFileSync(join(project, variant.file), program(variant));
+writeFileSync(join(project, 'tsconfig.node16.json'), tsconfig({ module: 'node16', moduleResolution: 'node16', outDir: 'out-node16' }, ['node16.mts', 'node16.cts']));
+writeFileSync(join(project, 'tsconfig.bundler.json'), tsconfig({ module: 'esnext', moduleResolution: 'bundler', outDir: 'out-bundler' }, ['bundler.ts']));
+const tsc = join(project, 'node_modules', 'typescript', 'bin', 'tsc');
+step('tsc --strict, module node16', () => void run(process.execPath, [tsc, '-p', 'tsconfig.node16.json'], project));
+step('tsc --strict, moduleResolution bundler', () => void run(process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], project));
+// bundler.ts compiles to ESM with a .js name: the output folder says so.
+writeFileSync(join(project, 'out-bundler', 'package.json'), '{ "type": "module" }\n');
+
+const runs = [
+  ['esm', 'consumer.mjs'],
+  ['cjs', 'consumer.cjs'],
+  ['node16 (mts)', 'out-node16/node16.mjs'],
+  ['node16 (cts)', 'out-node16/node16.cjs'],
+  ['bundler', 'out-bundler/bundler.js'],
+];
+for (const [name, file] of runs) step(`node ${file} (${name})`, () => run(process.execPath, [file], project).trim());
+
+console.log(`consumer check passed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+if (process.env.KEEP_CONSUMER === undefined) rmSync(work, { recursive: true, force: true });

@@ -1,9 +1,12 @@
 // `npm run docs` (after a build): rewrites the policy tables in README.md and the schedule
 // timelines docs/<policy>-timeline.svg from the built package's policy data, so the docs cannot
-// drift from the code. test/docs/readme.test.ts fails when they are out of date.
+// drift from the code. test/docs/readme.test.ts fails when they are out of date. Then fills the
+// README's figures from the runs' tracked result files (docs/figures.mjs; test/docs/figures.test.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mwsPolicy, scraperPolicy, spApiPolicy } from '../dist/index.js';
 import { policyTableMarkdown, policyTimelineSvg } from '../dist/tooling.js';
+import { fillFigures } from './figures.mjs';
+import { writePolicySchema } from './generate-schema.mjs';
 
 const readmePath = new URL('../README.md', import.meta.url);
 let readme = readFileSync(readmePath, 'utf8');
@@ -16,5 +19,7 @@ for (const policy of [mwsPolicy, scraperPolicy, spApiPolicy]) {
   readme = `${readme.slice(0, from + start.length)}\n${policyTableMarkdown(policy)}\n${readme.slice(to)}`;
   writeFileSync(new URL(`./${policy.name}-timeline.svg`, import.meta.url), policyTimelineSvg(policy));
 }
+readme = fillFigures(readme, { withPackage: true });
 writeFileSync(readmePath, readme);
-console.log('README.md policy tables and docs/*-timeline.svg regenerated');
+console.log('README.md policy tables and figures, docs/*-timeline.svg regenerated');
+writePolicySchema();

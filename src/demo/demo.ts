@@ -14,14 +14,14 @@ import { mwsError, mwsOk, scraperError, scraperOk, spApiError, spApiOk } from '.
 
 type Api = 'mws' | 'scraper' | 'spapi';
 
-/** One call of the demo: which API, which path, the server's faults, and what the seeds say should happen. */
+/** One call of the demo: which API, which path, the server's faults, and what the API's documents say should happen. */
 interface DemoCall {
   readonly api: Api;
   readonly path: string;
   readonly story: string;
   /** The answer to the n-th request (0-based), given the server's (virtual) time and a request id. */
   readonly answer: (n: number, now: number, requestId: string) => ScriptedAnswer;
-  /** Each expected wait as [min, max] ms, from the seed documents. */
+  /** Each expected wait as [min, max] ms, from the API's documents (Amazon MWS, the Amazon Scraper API, Amazon SP-API). */
   readonly waits: readonly (readonly [number, number])[];
   readonly outcome: 'ok' | StopReason;
 }
@@ -177,10 +177,10 @@ export interface DemoOptions {
 }
 
 /**
- * The newcomer's demo: fake MWS, scraper and SP-API servers on 127.0.0.1 speaking those APIs'
+ * The newcomer's demo: fake Amazon MWS, Amazon Scraper API and Amazon SP-API servers on 127.0.0.1 speaking those APIs'
  * wire formats, scripted faults, real `fetch` under `withRetry(mwsPolicy)`,
  * `withRetry(scraperPolicy)` and `withRetry(spApiPolicy)`, and a live timeline. Long waits run on a scaled clock. Returns
- * whether every call did what the seed documents say it should.
+ * whether every call did what the APIs' documents say it should.
  */
 export async function runDemo(options: DemoOptions): Promise<boolean> {
   const speed = options.speed ?? 20;
@@ -203,7 +203,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
   const status = new SleepingLine(options, clock, start);
   const at = (): string => `[+${((clock.now() - start) / 1000).toFixed(1).padStart(5)} s]`;
   options.write(
-    `retry-table demo: ${CALLS.length} calls against fake MWS (${servers.mws.url}), scraper (${servers.scraper.url}) and SP-API (${servers.spapi.url}) servers; clock ×${speed}\n`,
+    `retry-table demo: ${CALLS.length} calls against fake Amazon MWS (${servers.mws.url}), Amazon Scraper API (${servers.scraper.url}) and Amazon SP-API (${servers.spapi.url}) servers; clock ×${speed}\n`,
   );
 
   try {
@@ -255,7 +255,7 @@ function report(
   elapsedMs: number,
   speed: number,
 ): boolean {
-  write(`\nwhat the seed documents say, and what happened (${formatMs(Math.round(elapsedMs))} of virtual time, ${formatMs(Math.round(elapsedMs / speed))} real):`);
+  write(`\nwhat Amazon MWS, the Amazon Scraper API and Amazon SP-API document, and what happened (${formatMs(Math.round(elapsedMs))} of virtual time, ${formatMs(Math.round(elapsedMs / speed))} real):`);
   let allHeld = true;
   for (const { call, waits, outcome } of results) {
     const waitsHold = waits.length === call.waits.length && waits.every((ms, i) => ms >= call.waits[i]![0] && ms <= call.waits[i]![1]);
@@ -265,7 +265,7 @@ function report(
     const plan = expected === '' ? 'no retry' : `waits ${expected}`;
     write(`  ${held ? '✓' : '✗'} ${call.api.padEnd(7)} ${call.story.padEnd(38)} ${plan.padEnd(40)} then ${call.outcome}${held ? '' : `  (got waits ${waits.join(', ') || 'none'}, ${outcome})`}`);
   }
-  write(allHeld ? '\nevery call behaved as its seed table says.' : '\nsome calls did not behave as their seed tables say.');
+  write(allHeld ? '\nevery call behaved as its API\'s table says.' : '\nsome calls did not behave as their API\'s table says.');
   return allHeld;
 }
 

@@ -42,6 +42,9 @@ export function isResponseLike(value: unknown): value is ResponseLike {
  * ```
  */
 export function isFailedResponse(value: unknown): value is ResponseLike {
-  // Cheap checks first: this runs on every successful call.
-  return typeof value === 'object' && value !== null && isResponseLike(value) && value.status >= 400;
+  // Cheap checks first: this runs on every successful call, and a success (status < 400) is
+  // told by its status alone, without reading headers or clone.
+  if (typeof value !== 'object' || value === null) return false;
+  const status = safeGet(value, 'status');
+  return typeof status === 'number' && status >= 400 && isResponseLike(value);
 }

@@ -30,8 +30,13 @@ export type AttemptOutcome = { readonly ok: true; readonly value: unknown } | { 
 /**
  * The context of an attempt that cannot be aborted: its signal is made only if asked for, its
  * key comes from the call.
+ *
+ * @example
+ * ```ts
+ * fn(new UnabortableAttempt(2, call.key)); // ctx.attempt === 2
+ * ```
  */
-class UnabortableAttempt implements AttemptContext {
+export class UnabortableAttempt implements AttemptContext {
   private lazySignal: AbortSignal | undefined;
   constructor(
     readonly attempt: number,
@@ -54,24 +59,6 @@ class AbortableAttempt implements AttemptContext {
   ) {}
   get idempotencyKey(): string {
     return this.key.idempotencyKey;
-  }
-}
-
-/**
- * Runs one attempt that nothing can cut short (no caller signal, no timeout): a plain call,
- * without the AbortController and listeners of {@link runAbortableAttempt}.
- */
-export async function runUnabortableAttempt(
-  fn: (...args: any[]) => unknown,
-  thisArg: unknown,
-  args: readonly unknown[] | undefined,
-  attempt: number,
-  key: CallKey,
-): Promise<AttemptOutcome> {
-  try {
-    return { ok: true, value: await (args === undefined ? fn(new UnabortableAttempt(attempt, key)) : Reflect.apply(fn, thisArg, args)) };
-  } catch (error) {
-    return { ok: false, error };
   }
 }
 

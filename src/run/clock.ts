@@ -1,3 +1,5 @@
+import { TimerHeap, type Sleeper } from './timer-heap.js';
+
 /**
  * Where the scheduler gets time from. Passing one per call, instead of reading globals inside
  * the engine, is what makes every schedule testable without waiting.
@@ -18,6 +20,25 @@ export interface Clock {
 }
 
 /**
+ * The key of a clock's way to wake a {@link Sleeper} without a promise: the engine's sleeping
+ * calls use it where the clock has it (the system clock, {@link TestClock}, scaled clocks of
+ * those), and fall back to `sleep` otherwise. A symbol, so it stays out of the public shape.
+ * @internal
+ */
+export const wakeAfter: unique symbol = Symbol('retry-table.wakeAfter');
+/** The key of the matching cancel: true when the sleeper was still waiting. @internal */
+export const cancelWake: unique symbol = Symbol('retry-table.cancelWake');
+
+/** A clock that wakes sleepers itself. @internal */
+export interface WakingClock extends Clock {
+  [wakeAfter](sleeper: Sleeper, ms: number): void;
+  [cancelWake](sleeper: Sleeper): boolean;
+}
+
+/** Every call sleeping on the system clock, under one platform timer. */
+const systemTimers = new TimerHeap();
+
+/**
  * The real clock. It looks up `globalThis.setTimeout`, `clearTimeout` and `Date.now` at each
  * call rather than at import, so `vi.useFakeTimers()`, `@sinonjs/fake-timers`, Jest and
  * `node:test`'s mock timers, installed before or after importing retry-table, all drive it.
@@ -29,6 +50,8 @@ export interface Clock {
  */
 export const systemClock: Clock = Object.freeze({
   now: () => Date.now(),
+  [wakeAfter]: (sleeper: Sleeper, ms: number) => systemTimers.add(sleeper, ms),
+  [cancelWake]: (sleeper: Sleeper) => systemTimers.remove(sleeper),
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     // Without a signal the timer calls resolve directly: thousands of calls may sleep at once,
     // and each closure kept alive here is memory held by every one of them.

@@ -1,17 +1,11 @@
 import { isFailedResponse } from '../failure/response-like.js';
 import type { Policy } from '../policy/define-policy.js';
 import { channels } from '../shared/channels.js';
-import { MAX_TIMER_DELAY_MS } from '../shared/limits.js';
-import { FirstAttempt, runAbortableAttempt, runUnabortableAttempt, type AttemptOutcome } from './attempt.js';
+import { FirstAttempt, type AttemptOutcome } from './attempt.js';
 import { CallKey } from './call-key.js';
-import { systemClock, type Clock } from './clock.js';
 import type { AttemptEvent } from './diagnostics.js';
-import type { RateLimiter } from '../pacing/rate-limiter.js';
-import { giveUpBeforeAttempt, handleFailure, type CallContext } from './failure-handler.js';
+import { EngineCall } from './engine-call.js';
 import type { RetryOptions } from './retry-options.js';
-import { sleepUnlessAborted } from './sleep.js';
-import type { AttemptRecord, JournalEntry } from './journal.js';
-import { admitWait, START, type CallState, type RetryStep } from './step.js';
 
 /**
  * The engine behind {@link withRetry} and {@link retry}: call, normalize, decide, record, sleep,
@@ -32,15 +26,14 @@ export function execute<R>(
   fn: (...args: any[]) => R,
   thisArg: unknown,
   args: readonly unknown[] | undefined,
+  /** The wrapper's own handlers for calls without arguments or `this` (see {@link fastPathHandlers}). */
+  handlers?: FastPathHandlers,
 ): Promise<Awaited<R>> {
-  if (
-    options.signal !== undefined ||
-    options.attemptTimeoutMs !== undefined ||
-    options.maxElapsedMs !== undefined ||
-    options.budget !== undefined ||
-    options.rateLimiter !== undefined
-  ) {
-    return failurePath(policy, options, fn, thisArg, args, undefined, undefined);
+  if (needsTimedFirstAttempt(options)) {
+    return new Promise<Awaited<R>>((resolve, reject) => {
+      const key = args === undefined ? new CallKey() : NO_KEY;
+      new EngineCall(policy, options, fn, thisArg, args, true, key, resolve, reject).start(undefined);
+    });
   }
   // withRetry passes the caller's arguments; retry gets a context, which also holds the call's key.
   const first = args === undefined ? new FirstAttempt() : undefined;
@@ -48,148 +41,74 @@ export function execute<R>(
   try {
     pending = args === undefined ? fn(first) : Reflect.apply(fn, thisArg, args);
   } catch (error) {
-    return failurePath(policy, options, fn, thisArg, args, { ok: false, error }, first);
+    return Promise.resolve(leaveFastPath(policy, options, fn, thisArg, args, { ok: false, error }, first)) as Promise<Awaited<R>>;
   }
   // One `then` on the attempt's own promise: cheaper than an async function's promise and await.
+  if (handlers !== undefined) return Promise.resolve(pending).then(handlers.onValue, handlers.onError) as Promise<Awaited<R>>;
   return Promise.resolve(pending).then(
-    (value) => {
-      if (isFailedResponse(value)) return failurePath(policy, options, fn, thisArg, args, { ok: true, value }, first);
-      if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt: 1, ok: true } satisfies AttemptEvent);
-      return value;
-    },
-    (error: unknown) => failurePath(policy, options, fn, thisArg, args, { ok: false, error }, first),
+    (value) => (isFailedResponse(value) ? leaveFastPath(policy, options, fn, thisArg, args, { ok: true, value }, first) : succeeded(policy, value)),
+    (error: unknown) => leaveFastPath(policy, options, fn, thisArg, args, { ok: false, error }, first),
   ) as Promise<Awaited<R>>;
 }
 
+/** Whether a call must time its first attempt (a signal, a timeout, a deadline, a budget or a limiter): then it skips the fast path. */
+function needsTimedFirstAttempt(options: RetryOptions): boolean {
+  return (
+    options.signal !== undefined ||
+    options.attemptTimeoutMs !== undefined ||
+    options.maxElapsedMs !== undefined ||
+    options.budget !== undefined ||
+    options.rateLimiter !== undefined
+  );
+}
+
+/** The fast path's handlers of a wrapper, made once for all its calls. */
+export interface FastPathHandlers {
+  readonly onValue: (value: unknown) => unknown;
+  readonly onError: (error: unknown) => EngineCall;
+}
+
 /**
- * The loop once the fast path is left (or never taken): attempt, and after each failure let the
- * shared {@link handleFailure} normalize, step and record, then sleep. Its state lives in one
- * small object so the suspended frame of every sleeping call stays small.
+ * The handlers of a wrapper's calls made without arguments or `this` (a thunk such as
+ * `() => fetch(url)`): those calls differ in nothing, so their fast path allocates no closure.
+ * Undefined when the options send every call to the timed path anyway.
+ *
+ * @example
+ * ```ts
+ * const handlers = fastPathHandlers(mwsPolicy, options, fn);
+ * execute(mwsPolicy, options, fn, undefined, NO_ARGS, handlers);
+ * ```
  */
-async function failurePath<R>(
+export function fastPathHandlers(policy: Policy, options: RetryOptions, fn: (...args: any[]) => unknown, args: readonly unknown[]): FastPathHandlers | undefined {
+  if (needsTimedFirstAttempt(options)) return undefined;
+  return {
+    onValue: (value) => (isFailedResponse(value) ? leaveFastPath(policy, options, fn, undefined, args, { ok: true, value }, undefined) : succeeded(policy, value)),
+    onError: (error) => leaveFastPath(policy, options, fn, undefined, args, { ok: false, error }, undefined),
+  };
+}
+
+function succeeded(policy: Policy, value: unknown): unknown {
+  if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt: 1, ok: true } satisfies AttemptEvent);
+  return value;
+}
+
+/**
+ * A first attempt on the fast path failed: the call goes on as an {@link EngineCall}, returned
+ * to the fast path's `then` so the promise the caller holds adopts it (the call is a thenable).
+ */
+function leaveFastPath(
   policy: Policy,
   options: RetryOptions,
-  fn: (...args: any[]) => R,
+  fn: (...args: any[]) => unknown,
   thisArg: unknown,
   args: readonly unknown[] | undefined,
-  firstOutcome: AttemptOutcome | undefined,
-  /** The key of a call whose first attempt ran on the fast path. */
-  firstKey: CallKey | undefined,
-): Promise<Awaited<R>> {
-  options.signal?.throwIfAborted();
-  let outcome = firstOutcome;
-  // Every sleeping call holds this frame: what the loop needs lives in `call`, not in locals.
-  const call = new EngineCall(policy, options, outcome === undefined, firstKey ?? (args === undefined ? new CallKey() : NO_KEY));
-  for (let attempt = 1; ; attempt++) {
-    // Times are kept as offsets from the call's start: small integers, not boxed doubles.
-    let startedAt = 0;
-    if (outcome === undefined) {
-      if (options.budget !== undefined) await waitForCoolDown(call);
-      if (options.rateLimiter !== undefined) await waitForToken(call, options.rateLimiter);
-      startedAt = call.clock.now() - call.startedAt;
-      outcome =
-        options.signal === undefined && options.attemptTimeoutMs === undefined
-          ? await runUnabortableAttempt(fn, thisArg, args, attempt, call.key)
-          : await runAbortableAttempt(fn, thisArg, args, attempt, options.signal, options.attemptTimeoutMs, call.clock, call.key);
-    }
-    const endedAt = call.clock.now() - call.startedAt;
-    options.signal?.throwIfAborted();
-    if (outcome.ok && !isFailedResponse(outcome.value)) {
-      // A store that fails is the store's to report, not the call's.
-      options.budget?.recordSuccess(call.budgetTaken).catch(() => undefined);
-      options.rateLimiter?.observeSuccess(call.clock.now());
-      if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, callId: call.callId, attempt, ok: true } satisfies AttemptEvent);
-      return outcome.value as Awaited<R>;
-    }
-    // Only the next state is kept across the sleep (its previousDelayMs is the wait just
-    // decided): the step result and its decision would be held by every sleeping call.
-    call.adopt(
-      await handleFailure(call, call, {
-        // An ok outcome here is a failed Response the attempt returned.
-        failed: outcome.ok ? outcome.value : outcome.error,
-        returned: outcome.ok,
-        attempt,
-        startedAt,
-        endedAt,
-        timed: attempt > 1 || call.firstTimed,
-      }),
-    );
-    // Nothing of the failed attempt stays referenced while the call sleeps: the journal keeps its data.
-    outcome = undefined;
-    const delayMs = call.previousDelayMs!;
-    // A zero delay means "retry now" (MWS: "you can immediately retry after the first error").
-    if (delayMs > 0) await sleepUnlessAborted(call.clock, delayMs, options.signal);
-  }
-}
-
-/**
- * One in-process call: what {@link handleFailure} needs, and the call's {@link CallState},
- * copied in from each step's result rather than kept as a second object, which every sleeping
- * call would hold.
- */
-class EngineCall implements CallContext, CallState {
-  readonly clock: Clock;
-  /** When the call started; on the fast path, when its first failure was seen (the success path reads no clock). */
-  readonly startedAt: number;
-  previousDelayMs: number | undefined = START.previousDelayMs;
-  budgetTaken: number = START.budgetTaken;
-  earlier: readonly AttemptRecord[] = START.earlier;
-  newest: JournalEntry | undefined = START.newest;
-  /** A number per call that left the fast path, for the diagnostics events. */
-  readonly callId = ++lastCallId;
-
-  constructor(
-    readonly policy: Policy,
-    readonly options: RetryOptions,
-    /** Whether the first attempt was timed (false when it ran on the fast path). */
-    readonly firstTimed: boolean,
-    /** The call's idempotency key, for the contexts of retry's attempts. */
-    readonly key: CallKey,
-  ) {
-    this.clock = options.clock ?? systemClock;
-    this.startedAt = this.clock.now();
-  }
-
-  /** Takes the state a step returned. */
-  adopt({ state }: RetryStep): void {
-    this.previousDelayMs = state.previousDelayMs;
-    this.budgetTaken = state.budgetTaken;
-    this.earlier = state.earlier;
-    this.newest = state.newest;
-  }
-}
-
-/**
- * Takes the rate limiter's token for the next attempt, waiting for it in arrival order. A wait
- * the call cannot afford stops it; an abort while waiting gives the token back.
- */
-async function waitForToken(call: EngineCall, limiter: RateLimiter): Promise<void> {
-  const { clock, options } = call;
-  const nowMs = clock.now();
-  const { waitMs } = await limiter.acquire(nowMs);
-  if (waitMs <= 0) return;
-  const refused = admitWait(waitMs, nowMs - call.startedAt, options.maxElapsedMs, call.policy.maxDelayMs);
-  if (refused !== undefined) {
-    await limiter.release(clock.now());
-    throw giveUpBeforeAttempt(call, call, refused, waitMs);
-  }
-  try {
-    await sleepUnlessAborted(clock, waitMs, options.signal);
-  } catch (error) {
-    await limiter.release(clock.now());
-    throw error;
-  }
-}
-
-/** Waits out a cool-down set through the budget by any call sharing it. */
-async function waitForCoolDown(call: CallContext): Promise<void> {
-  const { options, clock } = call;
-  const waitMs = (await options.budget!.coolDownUntil(clock.now())) - clock.now();
-  if (waitMs > 0) await sleepUnlessAborted(clock, Math.min(waitMs, MAX_TIMER_DELAY_MS), options.signal);
+  outcome: AttemptOutcome,
+  first: CallKey | undefined,
+): EngineCall {
+  const call = new EngineCall(policy, options, fn, thisArg, args, false, first ?? (args === undefined ? new CallKey() : NO_KEY));
+  call.start(outcome);
+  return call;
 }
 
 /** withRetry's calls hand their arguments to `fn`, never a context: they share one unused key. */
 const NO_KEY = new CallKey();
-
-/** The last call id handed out: calls are numbered as they leave the fast path. */
-let lastCallId = 0;

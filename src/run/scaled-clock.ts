@@ -1,5 +1,5 @@
 import { OptionsError } from '../shared/options-error.js';
-import { systemClock, type Clock } from './clock.js';
+import { cancelWake, systemClock, wakeAfter, type Clock, type WakingClock } from './clock.js';
 
 /**
  * A real clock running `speed` times faster: every sleep lasts `ms / speed` real milliseconds
@@ -17,8 +17,15 @@ import { systemClock, type Clock } from './clock.js';
 export function scaledClock(speed: number, base: Clock = systemClock): Clock {
   if (!(speed > 0 && Number.isFinite(speed))) throw new OptionsError('speed', speed, 'must be a finite number above 0');
   const origin = base.now();
-  return {
+  const scaled: Clock = {
     now: () => origin + (base.now() - origin) * speed,
     sleep: (ms, signal) => base.sleep(ms / speed, signal),
   };
+  const waking = base as Partial<WakingClock>;
+  if (typeof waking[wakeAfter] !== 'function' || typeof waking[cancelWake] !== 'function') return scaled;
+  // Sleeping calls stay on the base clock's heap: no promise per sleep at any speed.
+  return Object.assign(scaled, {
+    [wakeAfter]: (sleeper, ms) => waking[wakeAfter]!(sleeper, ms / speed),
+    [cancelWake]: (sleeper) => waking[cancelWake]!(sleeper),
+  } satisfies Pick<WakingClock, typeof wakeAfter | typeof cancelWake>);
 }

@@ -157,7 +157,13 @@ function stopStep(state: CallState, input: StepInput, decision: Decision, reason
     decision,
     resetsAt: own?.resetsAt,
     refusedDelayMs: own?.refusedDelayMs,
-    state: { ...state, newest: entry(state, input, decision.rule?.id, undefined, reason, budgetTaken) },
+    // Field by field, not a spread: a runner's state may be a class whose fields are getters.
+    state: {
+      previousDelayMs: state.previousDelayMs,
+      budgetTaken: state.budgetTaken,
+      earlier: state.earlier,
+      newest: entry(state, input, decision.rule?.id, undefined, reason, budgetTaken),
+    },
   };
 }
 

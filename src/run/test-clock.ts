@@ -1,7 +1,8 @@
 import { checkOptionKeys } from '../shared/option-keys.js';
 import { OptionsError } from '../shared/options-error.js';
-import type { Clock } from './clock.js';
+import { cancelWake, wakeAfter, type WakingClock } from './clock.js';
 import { MinHeap } from './min-heap.js';
+import type { Sleeper as WakingSleeper } from './timer-heap.js';
 
 /** A real macrotask hop, captured at import so fake-timer libraries cannot freeze it. */
 const realSetImmediate: (callback: () => void) => unknown = globalThis.setImmediate.bind(globalThis);
@@ -39,12 +40,14 @@ export interface TestClockOptions {
  * expect(clock.sleeps).toEqual([1000, 4000]);
  * ```
  */
-export class TestClock implements Clock {
+export class TestClock implements WakingClock {
   /** Every sleep requested so far, in ms, in the order requested (aborted ones included). */
   readonly sleeps: number[] = [];
   private current: number;
   private readonly sleepers = new MinHeap<Sleeper>((a, b) => a.wakeAt < b.wakeAt || (a.wakeAt === b.wakeAt && a.order < b.order));
   private live = 0;
+  /** The heap entry of each engine call sleeping here, to cancel it. */
+  private readonly entries = new Map<WakingSleeper, Sleeper>();
   private order = 0;
   private readonly recordSleeps: boolean;
 
@@ -90,6 +93,34 @@ export class TestClock implements Clock {
       this.sleepers.push(sleeper);
       this.live++;
     });
+  }
+
+  /** The engine's sleeping calls: recorded, ordered and woken like any other sleep, without a promise. @internal */
+  [wakeAfter](sleeper: WakingSleeper, ms: number): void {
+    if (this.recordSleeps) this.sleeps.push(ms);
+    const entry: Sleeper = {
+      wakeAt: this.current + Math.max(0, ms),
+      order: this.order++,
+      resolve: () => {
+        this.entries.delete(sleeper);
+        // Woken as a resolved sleep's code would be: after the clock's own loop, in order.
+        queueMicrotask(() => sleeper.wake());
+      },
+      cancelled: false,
+    };
+    this.entries.set(sleeper, entry);
+    this.sleepers.push(entry);
+    this.live++;
+  }
+
+  /** @internal */
+  [cancelWake](sleeper: WakingSleeper): boolean {
+    const entry = this.entries.get(sleeper);
+    this.entries.delete(sleeper);
+    if (entry === undefined || entry.cancelled) return false;
+    entry.cancelled = true;
+    this.live--;
+    return true;
   }
 
   /** Sleeps registered and not yet ended. */

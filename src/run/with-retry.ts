@@ -1,7 +1,7 @@
 import { OptionsError } from '../shared/options-error.js';
 import type { Policy } from '../policy/define-policy.js';
 import type { AttemptContext } from './attempt.js';
-import { execute } from './execute.js';
+import { execute, fastPathHandlers } from './execute.js';
 import { SignalFanOut } from './signal-fan-out.js';
 import { validateRetryOptions, type RetryOptions } from './retry-options.js';
 
@@ -36,10 +36,14 @@ export function withRetry(
   const fanOut = valid.signal === undefined ? undefined : new SignalFanOut(valid.signal);
   return <F extends (...args: any[]) => unknown>(fn: F) => {
     if (typeof fn !== 'function') throw new OptionsError('fn', fn, 'must be a function');
+    const thunkHandlers = fastPathHandlers(policy, valid, fn, NO_ARGS);
     return function retrying(this: ThisParameterType<F>, ...args: Parameters<F>): Promise<Awaited<ReturnType<F>>> {
       // A call without arguments shares one empty list: a sleeping call keeps its arguments.
       const callArgs = args.length === 0 ? NO_ARGS : args;
-      if (fanOut === undefined) return execute(policy, valid, fn as (...a: unknown[]) => ReturnType<F>, this, callArgs);
+      if (fanOut === undefined) {
+        const handlers = callArgs === NO_ARGS && this === undefined ? thunkHandlers : undefined;
+        return execute(policy, valid, fn as (...a: unknown[]) => ReturnType<F>, this, callArgs, handlers);
+      }
       const { signal, done } = fanOut.join();
       const settled = execute(policy, { ...valid, signal }, fn as (...a: unknown[]) => ReturnType<F>, this, callArgs);
       settled.then(done, done);

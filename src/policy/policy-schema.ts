@@ -2,7 +2,15 @@ import { closedObject, optional, type FieldSchema, type JsonSchema, type PolicyS
 import { scheduleDefinitions } from './policy-schema-kinds.js';
 import { tableFieldSchemas } from './policy-schema-rows.js';
 
-/** Where the published schema can be fetched: the `$id` of {@link policySchema}. */
+/**
+ * Where the published schema can be fetched: the `$id` of {@link policySchema}, and a
+ * `"$schema"` value for a policy file in a project without retry-table installed.
+ *
+ * @example
+ * ```ts
+ * const file = { $schema: POLICY_SCHEMA_ID, name: 'my-api', rules: [{ match: {}, retry: false }] };
+ * ```
+ */
 export const POLICY_SCHEMA_ID = 'https://unpkg.com/retry-table/policy.schema.json';
 
 /**

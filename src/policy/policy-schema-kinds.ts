@@ -138,7 +138,6 @@ function jitterSchema(): JsonSchema {
   });
   return {
     description: `Randomization of the wait: ${[...JITTER_NAMES, ...objectTypes.map((type) => `{ "type": "${type}", ... }`)].join(', ')}.`,
-    default: 'none',
     anyOf: [{ type: 'string', enum: JITTER_NAMES }, ...objects],
   };
 }

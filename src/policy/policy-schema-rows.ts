@@ -80,7 +80,8 @@ const POLICY_FIELDS: FieldSchemas<PolicySpec> = {
     description: 'The longest single wait: a longer server hint stops the call; no delay of a schedule may exceed it.',
   }),
   schedule: optional({ ...ref('schedule', 'The schedule of rows that give none.'), default: DEFAULT_SCHEDULE }),
-  jitter: optional(ref('jitter', 'The jitter of rows that give none (default: none).')),
+  // The default on the policy's field only: a row's jitter defaults to the policy's, not to 'none'.
+  jitter: optional({ ...ref('jitter', 'The jitter of rows that give none.'), default: 'none' }),
   rules: required({
     type: 'array',
     minItems: 1,

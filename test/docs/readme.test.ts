@@ -21,15 +21,3 @@ describe('README.md', () => {
     expect(readme).toContain(`docs/${policy.name}-timeline.svg`);
   });
 });
-
-describe('README figures of the fleet pacing run', () => {
-  it('are the ones bench/pacing-fleet.md recorded (npm run pacing:fleet writes it)', () => {
-    const md = readFileSync(new URL('../../bench/pacing-fleet.md', import.meta.url), 'utf8');
-    const row = (label: string): string[] => md.split('\n').find((line) => line.startsWith(`| ${label} |`))!.split('|').map((cell) => cell.trim());
-    const paced = row('paced (Redis limiter)');
-    const retryOnly = row('retry-only (spApiPolicy)');
-    const goodputs = [...paced[4]!.matchAll(/\(([\d.]+%)\)/g)].map((m) => m[1]).join(' and ');
-    expect(readme).toContain(`<!-- fleet:paced -->${paced[2]} requests, ${paced[3]} 429s, goodput ${goodputs}<!-- /fleet:paced -->`);
-    expect(readme).toContain(`<!-- fleet:retry -->${retryOnly[2]} requests, ${retryOnly[3]} 429s<!-- /fleet:retry -->`);
-  });
-});

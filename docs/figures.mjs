@@ -29,7 +29,7 @@ export const runNote = (run) => `\`${run.command}\` on ${run.date}, ${run.machin
 
 // ---- bench/RESULTS.json: the performance table, every row of it -------------------------------
 
-const KNOWN = ['scenario', 'contender', 'medianNs', 'ratio', 'bytesPerCall', 'note'];
+const KNOWN = ['scenario', 'contender', 'medianNs', 'ratio', 'bytesPerCall', 'note', 'spread', 'goal', 'met'];
 
 /** A measurement's figures, the ratio first. @param {Record<string, unknown>} row @param {boolean} bold */
 function figures(row, bold) {
@@ -37,6 +37,8 @@ function figures(row, bold) {
   const detail = [
     typeof row.medianNs === 'number' ? time(row.medianNs) : '',
     typeof row.bytesPerCall === 'number' ? `${Math.round(row.bytesPerCall)} B` : '',
+    typeof row.spread === 'string' ? `${row.spread} over the rounds` : '',
+    typeof row.goal === 'string' ? `goal ${row.goal}${row.met === 'no' ? ': **not met**' : row.met === 'yes' ? ': met' : ''}` : '',
     typeof row.note === 'string' ? row.note : '',
     ...Object.entries(row)
       .filter(([key, value]) => !KNOWN.includes(key) && value !== undefined && value !== null)

@@ -60,15 +60,36 @@ const BODY_TIMEOUT_MS = 2000;
  * ```
  */
 export async function normalizeFailure(value: unknown, options: NormalizeOptions = {}): Promise<Failure> {
+  return normalizeFailureEager(value, options);
+}
+
+/**
+ * {@link normalizeFailure} without a promise when none is needed: only a `Response` body stream
+ * is read asynchronously; a thrown error (the common failure: a client's error object) is
+ * normalized at once. The engine's failure path uses it, so a failure costs no promise hops.
+ *
+ * @example
+ * ```ts
+ * const found = normalizeFailureEager(error, { now: clock.now() });
+ * const failure = found instanceof Promise ? await found : found;
+ * ```
+ */
+export function normalizeFailureEager(value: unknown, options: NormalizeOptions = {}): Failure | Promise<Failure> {
   try {
     const found = classify(value);
     if (found.kind !== 'http') return compact(found);
     // Read before the body: a hint is relative to when the answer came, not to when its body ended.
     const now = options.now ?? Date.now();
-    const body =
-      found.response === undefined
-        ? errorBodyOf(found.body)
-        : errorBodyFromText(await readBodyText(found.response, options.signal, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS));
+    if (found.response === undefined) return compact(complete(found, errorBodyOf(found.body), now, options.readers));
+    return readAndComplete(found, found.response, now, options);
+  } catch {
+    return { kind: 'unknown' };
+  }
+}
+
+async function readAndComplete(found: HttpAnswer, response: Parameters<typeof readBodyText>[0], now: number, options: NormalizeOptions): Promise<Failure> {
+  try {
+    const body = errorBodyFromText(await readBodyText(response, options.signal, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS));
     return compact(complete(found, body, now, options.readers));
   } catch {
     return { kind: 'unknown' };

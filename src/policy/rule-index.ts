@@ -1,9 +1,13 @@
-import type { Failure, FailureKind } from '../failure/failure.js';
+import { FAILURE_KINDS, type Failure, type FailureKind } from '../failure/failure.js';
 import type { CompiledRule } from './compiled-rule.js';
 import { isStatusClass, toList } from './match-fields.js';
 
 /** No row: larger than any row index, so `Math.min` with it is a no-op. */
 const NONE = Number.MAX_SAFE_INTEGER;
+/** Statuses 0–599 have a slot each in the lookup table; one more slot stands for "no status". */
+const STATUS_SLOTS = 600;
+/** Each failure kind's row in the lookup table. */
+const KIND_SLOT: Readonly<Record<string, number | undefined>> = Object.freeze(Object.fromEntries(FAILURE_KINDS.map((kind, slot) => [kind, slot])));
 
 /**
  * First-match-wins lookup without scanning the rows. A row that constrains one field (the
@@ -29,16 +33,44 @@ export class RuleIndex {
 
   /** The first row matching the failure, or undefined when none does. */
   find(failure: Failure): CompiledRule | undefined {
-    let best = this.catchAll;
     const { code, status, kind } = failure;
-    if (code !== undefined) best = Math.min(best, this.byCode.get(code) ?? NONE);
-    if (status !== undefined) {
-      best = Math.min(best, this.byStatus.get(status) ?? NONE, this.byClass[classOf(status)] ?? NONE);
+    const kindSlot = KIND_SLOT[kind];
+    let best: number;
+    if (kindSlot !== undefined && (status === undefined || (Number.isInteger(status) && status >= 0 && status < STATUS_SLOTS))) {
+      // Everything but the code, looked up once: the table holds the first row by status, status
+      // class, kind or catch-all for every (kind, status) pair.
+      best = (this.table ??= this.buildTable())[kindSlot * (STATUS_SLOTS + 1) + (status ?? STATUS_SLOTS)]!;
+    } else {
+      best = this.bestWithoutCode(status, kind);
     }
-    best = Math.min(best, this.byKind.get(kind) ?? NONE);
+    if (code !== undefined) {
+      const byCode = this.byCode.get(code);
+      if (byCode !== undefined && byCode < best) best = byCode;
+    }
     if (this.composite.size > 0) best = Math.min(best, this.findComposite(failure));
     return best === NONE ? undefined : this.rules[best];
   }
+
+  /** The first row matching by status, status class, kind or as the catch-all. */
+  private bestWithoutCode(status: number | undefined, kind: FailureKind): number {
+    let best = this.catchAll;
+    if (status !== undefined) best = Math.min(best, this.byStatus.get(status) ?? NONE, this.byClass[classOf(status)] ?? NONE);
+    return Math.min(best, this.byKind.get(kind) ?? NONE);
+  }
+
+  /** Precomputes {@link bestWithoutCode} for every kind and every status 0–599 (and none). */
+  private buildTable(): Int32Array | Float64Array {
+    const table = new Float64Array(FAILURE_KINDS.length * (STATUS_SLOTS + 1));
+    for (const [slot, kind] of FAILURE_KINDS.entries()) {
+      for (let status = 0; status <= STATUS_SLOTS; status++) {
+        table[slot * (STATUS_SLOTS + 1) + status] = this.bestWithoutCode(status === STATUS_SLOTS ? undefined : status, kind);
+      }
+    }
+    return table;
+  }
+
+  /** Built at the first lookup, so defining a policy that never decides costs nothing. */
+  private table: Int32Array | Float64Array | undefined;
 
   private add(rule: CompiledRule): void {
     const { code, status, kind } = rule.match;

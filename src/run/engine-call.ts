@@ -231,7 +231,9 @@ export class EngineCall implements CallContext, CallState, Sleeper {
       return;
     }
     const { attempt } = this;
-    handleFailure(this, this, {
+    // Synchronous when nothing needs waiting for (see handleFailure); a give-up is thrown, and
+    // the caller of this method (a guarded entry point) turns it into the call's rejection.
+    const step = handleFailure(this, this, {
       // An ok outcome here is a failed Response the attempt returned.
       failed: result,
       returned: ok,
@@ -239,8 +241,13 @@ export class EngineCall implements CallContext, CallState, Sleeper {
       startedAt: this.attemptStartedAt,
       endedAt,
       timed: attempt > 1 || (this.flags & FIRST_TIMED) !== 0,
-    }).then(
-      (step) => this.guard(() => this.retryAfter(step)),
+    });
+    if (!(step instanceof Promise)) {
+      this.retryAfter(step);
+      return;
+    }
+    step.then(
+      (retryStep) => this.guard(() => this.retryAfter(retryStep)),
       (error: unknown) => this.fail(error),
     );
   }

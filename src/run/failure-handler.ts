@@ -1,5 +1,5 @@
 import type { Failure } from '../failure/failure.js';
-import { normalizeFailure } from '../failure/normalize.js';
+import { normalizeFailureEager } from '../failure/normalize.js';
 import type { StopReason } from '../policy/decision.js';
 import type { Policy } from '../policy/define-policy.js';
 import { channels } from '../shared/channels.js';
@@ -9,7 +9,7 @@ import { callHook } from './hooks.js';
 import { journalRecords } from './journal.js';
 import { RetryError } from './retry-error.js';
 import type { RetryOptions } from './retry-options.js';
-import { step, type CallState, type RetryStep } from './step.js';
+import { step, type CallState, type RetryStep, type StopStep } from './step.js';
 
 /** The options a runner hands to the failure handler: what shapes a decision and who hears of it. */
 export type FailureOptions = Pick<RetryOptions, 'random' | 'signal' | 'maxElapsedMs' | 'budget' | 'onRetry' | 'onGiveUp' | 'idempotent' | 'rateLimiter'>;
@@ -40,50 +40,74 @@ export interface FailedAttempt {
 
 /**
  * The effectful shell around {@link step}, shared by every runner that executes calls (withRetry
- * and retry, the BullMQ adapter): normalize the failure, publish the attempt, step, ask the
- * budget when the step says so, then either give up (RetryError, `onGiveUp`, `retry-table:giveup`)
- * or announce the retry (shared cool-down, `onRetry`, `retry-table:retry`). Returns the retry
- * step, or throws the RetryError.
+ * and retry, the BullMQ adapter, the HTTP adapters): normalize the failure, publish the attempt,
+ * step, ask the budget when the step says so, then either give up (RetryError, `onGiveUp`,
+ * `retry-table:giveup`) or announce the retry (shared cool-down, `onRetry`, `retry-table:retry`).
+ * Returns the retry step, or throws the RetryError.
+ *
+ * Synchronous where it can be: only reading a Response body, a rate limiter, and the budget's
+ * answers are waited for, so a thrown error under a policy without budget or limiter is handled
+ * without a single promise (the result is then the step itself, and a give-up is thrown).
+ * `await` it either way.
  *
  * @example
  * ```ts
  * const { delayMs, state: next } = await handleFailure(call, state, { failed: error, returned: false, attempt, startedAt, endedAt, timed: true });
  * ```
  */
-export async function handleFailure(call: CallContext, state: CallState, attempt: FailedAttempt): Promise<RetryStep> {
-  const { policy, options, clock } = call;
-  const { signal, budget } = options;
-  const endedAtMs = call.startedAt + attempt.endedAt;
-  const failure = await normalizeFailure(attempt.failed, { now: endedAtMs, signal, readers: policy.readers });
-  signal?.throwIfAborted();
+export function handleFailure(call: CallContext, state: CallState, attempt: FailedAttempt): RetryStep | Promise<RetryStep> {
+  const { policy, options } = call;
+  const found = normalizeFailureEager(attempt.failed, { now: call.startedAt + attempt.endedAt, signal: options.signal, readers: policy.readers });
+  if (found instanceof Promise) return found.then((failure) => observe(call, state, attempt, failure));
+  return observe(call, state, attempt, found);
+}
+
+/** The limiter learns from every failure, retried or not: the next call is paced by it too. */
+function observe(call: CallContext, state: CallState, attempt: FailedAttempt, failure: Failure): RetryStep | Promise<RetryStep> {
+  const { options, clock } = call;
+  options.signal?.throwIfAborted();
   const nowMs = clock.now();
-  const elapsedMs = nowMs - call.startedAt;
-  // The limiter learns from every failure, retried or not: the next call is paced by it too.
-  if (options.rateLimiter !== undefined) await options.rateLimiter.observeFailure(failure, nowMs);
+  if (options.rateLimiter === undefined) return decideRetry(call, state, attempt, failure, nowMs);
+  return Promise.resolve(options.rateLimiter.observeFailure(failure, nowMs)).then(() => decideRetry(call, state, attempt, failure, nowMs));
+}
+
+function decideRetry(call: CallContext, state: CallState, attempt: FailedAttempt, failure: Failure, nowMs: number): RetryStep | Promise<RetryStep> {
+  const { policy, options } = call;
+  const { budget } = options;
   const random = (options.random ?? Math.random)();
   if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, callId: call.callId, attempt: attempt.attempt, ok: false, failure } satisfies AttemptEvent);
-  let result = step(policy, state, {
+  const result = step(policy, state, {
     failure,
     attempt: attempt.attempt,
     startedAt: attempt.startedAt,
     durationMs: attempt.timed ? attempt.endedAt - attempt.startedAt : undefined,
-    elapsedMs,
+    elapsedMs: nowMs - call.startedAt,
     maxElapsedMs: options.maxElapsedMs,
     random,
     nowMs,
     hasBudget: budget !== undefined,
     idempotent: options.idempotent,
   });
-  if (result.action === 'ask-budget') result = result.resume(await budget!.requestRetry(failure));
+  if (result.action === 'ask-budget') return Promise.resolve(budget!.requestRetry(failure)).then((grant) => conclude(call, attempt, failure, nowMs, result.resume(grant)));
+  return conclude(call, attempt, failure, nowMs, result);
+}
 
+/** Gives up (throws the RetryError) or announces the retry, after the shared cool-down is set. */
+function conclude(call: CallContext, attempt: FailedAttempt, failure: Failure, nowMs: number, result: RetryStep | StopStep): RetryStep | Promise<RetryStep> {
+  const { policy, options } = call;
   if (result.action === 'stop') {
     const { reason, resetsAt, refusedDelayMs } = result;
     const attempts = journalRecords(result.state, call.startedAt);
     throw announceGiveUp(call, new RetryError({ reason, policy: policy.name, failure, attempts, cause: attempt.failed, resetsAt, refusedDelayMs }));
   }
+  if (result.coolDownUntil !== undefined) return Promise.resolve(options.budget!.coolDown(result.coolDownUntil, nowMs)).then(() => announceRetry(call, attempt, failure, nowMs, result));
+  return announceRetry(call, attempt, failure, nowMs, result);
+}
+
+function announceRetry(call: CallContext, attempt: FailedAttempt, failure: Failure, nowMs: number, result: RetryStep): RetryStep {
+  const { policy, options } = call;
   const { decision, delayMs } = result;
-  if (result.coolDownUntil !== undefined) await budget!.coolDown(result.coolDownUntil, nowMs);
-  callHook('onRetry', options.onRetry, { attempt: attempt.attempt, delayMs, failure, decision, error: attempt.failed, elapsedMs });
+  callHook('onRetry', options.onRetry, { attempt: attempt.attempt, delayMs, failure, decision, error: attempt.failed, elapsedMs: nowMs - call.startedAt });
   if (channels.retry.hasSubscribers) {
     const event: RetryEvent = { policy: policy.name, callId: call.callId, attempt: attempt.attempt, failure, delayMs, rule: decision.rule.id, source: decision.source };
     channels.retry.publish(event);

@@ -8,13 +8,14 @@ import { decideThroughput } from './scenarios/decide-throughput.js';
 import { failTwice } from './scenarios/fail-twice.js';
 import { memory } from './scenarios/memory.js';
 import { normalizeResponse } from './scenarios/normalize-response.js';
+import { signalStorm } from './scenarios/signal-storm.js';
 import { successPath } from './scenarios/success-path.js';
 import { SMOKE, type ResultRow } from './measure.js';
 import { benchMarkdown, resultJson, runInfo, terminalTable, WRITE, writeResultFiles, writtenLine, type BenchResults } from './report.js';
 
 if (SMOKE && WRITE) throw new Error('a smoke run does not replace bench/RESULTS.*: its timings mean nothing');
 const rows: ResultRow[] = [];
-for (const scenario of [successPath, failTwice, decideThroughput, normalizeResponse]) {
+for (const scenario of [successPath, failTwice, decideThroughput, normalizeResponse, signalStorm]) {
   const result = await scenario();
   console.log(terminalTable(result));
   rows.push(...result);

@@ -12,6 +12,13 @@ export interface ResultRow {
   /** Heap bytes per in-flight call, after gc (memory scenario only). */
   readonly bytesPerCall?: number;
   readonly note?: string;
+  /** Lowest–highest ratio over the rounds. */
+  readonly spread?: string;
+  /** The goal the issue sets for this row, and whether the median meets it. */
+  readonly goal?: string;
+  readonly met?: 'yes' | 'no';
+  /** Further figures a scenario reports (bundle bytes, listener counts, ...). */
+  readonly [figure: string]: unknown;
 }
 
 /** Whether this is the CI smoke run: a few iterations, so the code cannot rot; timings mean nothing. */
@@ -45,8 +52,27 @@ export async function compare(scenario: string, baseline: readonly [string, () =
   }
   return [
     { scenario, contender: baseline[0], medianNs: median(baselineNs), ratio: 1 },
-    ...contenders.map(([contender], i) => ({ scenario, contender, medianNs: median(times[i]!), ratio: median(ratios[i]!) })),
+    ...contenders.map(([contender], i) => ({ scenario, contender, medianNs: median(times[i]!), ratio: median(ratios[i]!), spread: spread(ratios[i]!) })),
   ];
+}
+
+/** The lowest and highest ratio over the rounds, "1.21–1.34×": how far one run can be trusted. */
+function spread(ratios: readonly number[]): string | undefined {
+  if (ratios.length < 2) return undefined;
+  return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×`;
+}
+
+/**
+ * Marks retry-table's rows of a scenario with the issue's goal for them, and whether the median
+ * meets it: the results say themselves which goals hold.
+ */
+export function withGoal(rows: readonly ResultRow[], goal: { readonly maxRatio?: number; readonly maxNs?: number }): ResultRow[] {
+  return rows.map((row) => {
+    if (!row.contender.startsWith('retry-table')) return row;
+    if (goal.maxRatio !== undefined) return { ...row, goal: `≤ ${goal.maxRatio}×`, met: row.ratio !== undefined && row.ratio <= goal.maxRatio ? 'yes' : 'no' };
+    if (goal.maxNs !== undefined && row.medianNs !== undefined) return { ...row, goal: `≤ ${goal.maxNs} ns`, met: row.medianNs <= goal.maxNs ? 'yes' : 'no' };
+    return row;
+  });
 }
 
 function median(values: readonly number[]): number {

@@ -4,7 +4,14 @@ import type { RetryError } from '../run/retry-error.js';
 import { ATTRIBUTE_NAMES, errorType, failureAttributes } from './otel-attributes.js';
 import type { AttemptNote, CallTrace } from './otel-calls.js';
 
-/** The name of each attempt's span event. */
+/**
+ * The name of each attempt's span event.
+ *
+ * @example
+ * ```ts
+ * const attempts = exporter.getFinishedSpans()[0]!.events.filter((event) => event.name === ATTEMPT_EVENT_NAME);
+ * ```
+ */
 export const ATTEMPT_EVENT_NAME = 'retry_table.attempt';
 
 /**

@@ -5,6 +5,15 @@ import type { RetryDecision } from '../policy/decision.js';
 /**
  * Published after every attempt of every call, success or failure. Subscribe with
  * `diagnostics_channel.subscribe('retry-table:attempt', (event) => ...)`.
+ *
+ * @example
+ * ```ts
+ * import diagnostics_channel from 'node:diagnostics_channel';
+ * diagnostics_channel.subscribe('retry-table:attempt', (message) => {
+ *   const event = message as AttemptEvent;
+ *   if (!event.ok) console.log(event.policy, event.callId, event.attempt, event.failure?.status);
+ * });
+ * ```
  */
 export interface AttemptEvent {
   /** The policy's name. */
@@ -22,7 +31,17 @@ export interface AttemptEvent {
   readonly failure?: Failure;
 }
 
-/** Published before each wait: what failed and how long the call will sleep. */
+/**
+ * Published before each wait: what failed and how long the call will sleep.
+ *
+ * @example
+ * ```ts
+ * diagnostics_channel.subscribe('retry-table:retry', (message) => {
+ *   const { policy, attempt, delayMs, rule, source } = message as RetryEvent;
+ *   metrics.histogram('retry_delay_ms', delayMs, { policy, rule, source, attempt });
+ * });
+ * ```
+ */
 export interface RetryEvent {
   readonly policy: string;
   /** As {@link AttemptEvent.callId}. */
@@ -37,7 +56,17 @@ export interface RetryEvent {
   readonly source: RetryDecision['source'];
 }
 
-/** Published once when a call gives up, with the error it rejects with (journal included). */
+/**
+ * Published once when a call gives up, with the error it rejects with (journal included).
+ *
+ * @example
+ * ```ts
+ * diagnostics_channel.subscribe('retry-table:giveup', (message) => {
+ *   const { policy, error } = message as GiveUpEvent;
+ *   logger.error({ policy, reason: error.reason, attempts: error.attempts }, 'gave up');
+ * });
+ * ```
+ */
 export interface GiveUpEvent {
   readonly policy: string;
   /** As {@link AttemptEvent.callId}. */

@@ -8,7 +8,16 @@ import type { Clock } from './clock.js';
 import type { RetryBudget } from '../budget/retry-budget.js';
 import type { RateLimiter } from '../pacing/rate-limiter.js';
 
-/** What {@link RetryOptions.onRetry} is told before each wait. */
+/**
+ * What {@link RetryOptions.onRetry} is told before each wait.
+ *
+ * @example
+ * ```ts
+ * withRetry(mwsPolicy, {
+ *   onRetry: (info: RetryInfo) => console.warn(`attempt ${info.attempt} failed (${info.failure.code}); retrying in ${info.delayMs} ms by ${info.decision.rule.id}`),
+ * })(listOrders);
+ * ```
+ */
 export interface RetryInfo {
   /** The attempt that just failed (1-based). */
   readonly attempt: number;

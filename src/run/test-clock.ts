@@ -18,7 +18,15 @@ interface Sleeper {
   cancelled: boolean;
 }
 
-/** Options of {@link TestClock}. */
+/**
+ * Options of {@link TestClock}.
+ *
+ * @example
+ * ```ts
+ * const options: TestClockOptions = { recordSleeps: false }; // a soak run: do not keep every sleep
+ * const clock = new TestClock(0, options);
+ * ```
+ */
 export interface TestClockOptions {
   /**
    * Whether to record every requested sleep in {@link TestClock.sleeps}. Turn it off for long

@@ -40,10 +40,11 @@ export function validatePolicySpec(input: unknown): PolicySpec {
   if (spec['description'] !== undefined && typeof spec['description'] !== 'string')
     failPolicy('description', spec['description'], 'must be a string');
 
-  const maxDelayMs = spec['maxDelayMs'] ?? MAX_TIMER_DELAY_MS;
+  // `=== undefined`, not `??`: a null is a wrong value to name, not a field left out.
+  const maxDelayMs = spec['maxDelayMs'] === undefined ? MAX_TIMER_DELAY_MS : spec['maxDelayMs'];
   if (!isIntegerIn(maxDelayMs, 0, MAX_TIMER_DELAY_MS))
     failPolicy('maxDelayMs', maxDelayMs, `must be an integer from 0 to ${MAX_TIMER_DELAY_MS} (the largest timer delay)`);
-  const maxAttempts = spec['maxAttempts'] ?? DEFAULT_MAX_ATTEMPTS;
+  const maxAttempts = spec['maxAttempts'] === undefined ? DEFAULT_MAX_ATTEMPTS : spec['maxAttempts'];
   if (!isIntegerIn(maxAttempts, 1, MAX_ATTEMPTS_LIMIT))
     failPolicy('maxAttempts', maxAttempts, `must be an integer from 1 to ${MAX_ATTEMPTS_LIMIT}`);
   if (spec['schedule'] !== undefined) validateScheduleSpec(spec['schedule'], 'schedule', maxDelayMs, failPolicy);

@@ -20,7 +20,8 @@ export const exponentialSchedule: ScheduleKind<ScheduleOf<'exponential'>> = {
   fields: { type: true, baseMs: true, factor: true, capMs: true },
   validate(spec, { field, maxDelayMs, fail }) {
     checkDelay(spec['baseMs'], `${field}.baseMs`, maxDelayMs, fail);
-    const factor = spec['factor'] ?? DEFAULT_FACTOR;
+    // A null factor must be refused, not read as absent: compiled, `null ** attempt` is 0, every wait 0 ms.
+    const factor = spec['factor'] === undefined ? DEFAULT_FACTOR : spec['factor'];
     if (!isFiniteNumber(factor) || factor < 1 || factor > 100) fail(`${field}.factor`, factor, 'must be a number from 1 to 100');
     if (spec['capMs'] !== undefined) checkDelay(spec['capMs'], `${field}.capMs`, maxDelayMs, fail);
   },

@@ -4,6 +4,7 @@
 // and RESULTS.md instead, from which `npm run docs` fills the README's performance table.
 // `npm run bench:smoke` (CI) runs a few iterations of everything so the code cannot rot, and
 // writes bench/results/smoke.json and smoke.md only: its timings mean nothing.
+import { bundleSize } from './scenarios/bundle-size.js';
 import { decideThroughput } from './scenarios/decide-throughput.js';
 import { failTwice } from './scenarios/fail-twice.js';
 import { memory } from './scenarios/memory.js';
@@ -15,7 +16,7 @@ import { benchMarkdown, resultJson, runInfo, terminalTable, WRITE, writeResultFi
 
 if (SMOKE && WRITE) throw new Error('a smoke run does not replace bench/RESULTS.*: its timings mean nothing');
 const rows: ResultRow[] = [];
-for (const scenario of [successPath, failTwice, decideThroughput, normalizeResponse, signalStorm]) {
+for (const scenario of [successPath, failTwice, decideThroughput, normalizeResponse, signalStorm, bundleSize]) {
   const result = await scenario();
   console.log(terminalTable(result));
   rows.push(...result);

@@ -2,7 +2,7 @@ import asyncRetry from 'async-retry';
 import { ConstantBackoff, handleAll, retry as cockatielRetry } from 'cockatiel';
 import { backOff } from 'exponential-backoff';
 import pRetry from 'p-retry';
-import { definePolicy, withRetry, type Policy } from '../src/index.js';
+import { definePolicy, withRetry, type Policy } from './retry-table.js';
 
 /**
  * Every contender configured the same way: retry any error, up to `retries` retries, waiting a

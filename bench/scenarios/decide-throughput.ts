@@ -1,6 +1,6 @@
 import { do_not_optimize } from 'mitata';
 import { match, P } from 'ts-pattern';
-import { mwsPolicy, scraperPolicy, type CompiledRule, type Failure, type Policy } from '../../src/index.js';
+import { mwsPolicy, scraperPolicy, type CompiledRule, type Failure, type Policy } from '../retry-table.js';
 import { medianNs, SMOKE, withGoal, type ResultRow } from '../measure.js';
 
 /** A mix of failures that hit rows by code, by status, by class, by kind, and miss every row. */

@@ -1,5 +1,5 @@
 import { do_not_optimize } from 'mitata';
-import { normalizeFailure } from '../../src/index.js';
+import { normalizeFailure } from '../retry-table.js';
 import { compare, type ResultRow } from '../measure.js';
 
 const SCRAPER_JSON = JSON.stringify({

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { ConstantBackoff, handleAll, retry as cockatielRetry } from 'cockatiel';
-import { withRetry } from '../../src/index.js';
+import { withRetry } from '../retry-table.js';
 import { constantPolicy } from '../contenders.js';
 import { SMOKE, type ResultRow } from '../measure.js';
 

@@ -31,11 +31,11 @@ const SIXTY_SECONDS_OR_MORE: ScheduleSpec = { type: 'retry-after', mode: 'max', 
  * const res = await retry(scraperPolicy, (ctx) => fetch(url, { headers, signal: ctx.signal }));
  * ```
  */
-export const scraperPolicy: Policy = definePolicy({
+export const scraperPolicy: Policy = /* @__PURE__ */ definePolicy({
   name: 'scraper',
   description: 'Amazon Scraper API "Error codes & retry semantics": 16 codes, then the canonical loop (4 attempts, Retry-After first, else min(2^n·1000, 30000) ms + U(0, 1000) ms).',
   maxAttempts: 4,
-  maxDelayMs: 5 * 60_000,
+  maxDelayMs: 300_000, // 5 min; a literal, not 5 * 60_000: a bundler drops an unused policy only when its spec is plain data
   schedule: CANONICAL,
   jitter: UP_TO_ONE_SECOND,
   rules: [

@@ -1,0 +1,48 @@
+import { build, type Plugin } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+/**
+ * The core entry as one ESM file, as tsup ships it (dist/index.js): inside one file
+ * `sideEffects: false` drops nothing, so a prebuilt policy a user does not import is dropped only
+ * when its statement is provably free of effects: a `/* @__PURE__ *\/` call on plain data.
+ */
+let flat: string;
+
+beforeAll(async () => {
+  const built = await build({ entryPoints: [`${root}src/index.ts`], bundle: true, format: 'esm', platform: 'neutral', target: 'node20', write: false, logLevel: 'silent' });
+  flat = built.outputFiles[0]!.text;
+}, 30_000);
+
+/** Resolves `retry-table` to the flat file. */
+const flatPackage = (): Plugin => ({
+  name: 'flat-retry-table',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^retry-table$/ }, () => ({ path: 'retry-table', namespace: 'flat' }));
+    esbuild.onLoad({ filter: /.*/, namespace: 'flat' }, () => ({ contents: flat, loader: 'js' }));
+  },
+});
+
+async function bundledPolicyNames(source: string): Promise<string[]> {
+  const built = await build({ stdin: { contents: source, loader: 'js' }, bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent', plugins: [flatPackage()] });
+  return [...built.outputFiles[0]!.text.matchAll(/\bname: "(mws|scraper|spapi)"/g)].map((match) => match[1]!).sort();
+}
+
+describe('each prebuilt policy is tree-shakeable on its own', () => {
+  it.each([
+    ['mwsPolicy', 'mws'],
+    ['scraperPolicy', 'scraper'],
+    ['spApiPolicy', 'spapi'],
+  ])('importing withRetry and %s bundles that policy alone', async (exported, name) => {
+    expect(await bundledPolicyNames(`import { withRetry, ${exported} } from 'retry-table'; export const call = withRetry(${exported})((url) => fetch(url));`)).toEqual([name]);
+  });
+
+  it('importing withRetry alone bundles no policy', async () => {
+    expect(await bundledPolicyNames(`import { withRetry } from 'retry-table'; export const wrap = withRetry;`)).toEqual([]);
+  });
+
+  it('the whole entry bundles all three (the check sees them when they are there)', async () => {
+    expect(await bundledPolicyNames(`import * as rt from 'retry-table'; export const all = rt;`)).toEqual(['mws', 'scraper', 'spapi']);
+  });
+});

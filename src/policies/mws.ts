@@ -1,4 +1,4 @@
-import { definePolicy, type Policy } from '../policy/define-policy.js';
+import { definePrebuiltPolicy, type Policy } from '../policy/define-policy.js';
 import type { ScheduleSpec } from '../schedule/schedule-spec.js';
 
 /** MWS "Handling errors": "you can time your retries with the following time spacing: 1s, 4s, 10s, 30s". */
@@ -30,7 +30,7 @@ const MWS_SPACING: ScheduleSpec = { type: 'list', delaysMs: [1000, 4000, 10_000,
  * );
  * ```
  */
-export const mwsPolicy: Policy = /* @__PURE__ */ definePolicy({
+export const mwsPolicy: Policy = /* @__PURE__ */ definePrebuiltPolicy({
   name: 'mws',
   description: 'Amazon MWS "Handling errors": retry 500/503 at 1 s, 4 s, 10 s, 30 s; 4xx are permanent.',
   maxAttempts: 5,

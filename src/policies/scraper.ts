@@ -1,4 +1,4 @@
-import { definePolicy, type Policy } from '../policy/define-policy.js';
+import { definePrebuiltPolicy, type Policy } from '../policy/define-policy.js';
 import type { JitterSpec, ScheduleSpec } from '../schedule/schedule-spec.js';
 
 /** The canonical loop's backoff: `min(2 ** attempt * 1000, 30_000)`, after `Retry-After` if sent. */
@@ -31,7 +31,7 @@ const SIXTY_SECONDS_OR_MORE: ScheduleSpec = { type: 'retry-after', mode: 'max', 
  * const res = await retry(scraperPolicy, (ctx) => fetch(url, { headers, signal: ctx.signal }));
  * ```
  */
-export const scraperPolicy: Policy = /* @__PURE__ */ definePolicy({
+export const scraperPolicy: Policy = /* @__PURE__ */ definePrebuiltPolicy({
   name: 'scraper',
   description: 'Amazon Scraper API "Error codes & retry semantics": 16 codes, then the canonical loop (4 attempts, Retry-After first, else min(2^n·1000, 30000) ms + U(0, 1000) ms).',
   maxAttempts: 4,

@@ -1,4 +1,4 @@
-import { definePolicy, type Policy } from '../policy/define-policy.js';
+import { definePrebuiltPolicy, type Policy } from '../policy/define-policy.js';
 import type { ScheduleSpec } from '../schedule/schedule-spec.js';
 
 /**
@@ -50,7 +50,7 @@ const THROTTLED: ScheduleSpec = { type: 'retry-after', fallback: { type: 'expone
  * );
  * ```
  */
-export const spApiPolicy: Policy = /* @__PURE__ */ definePolicy({
+export const spApiPolicy: Policy = /* @__PURE__ */ definePrebuiltPolicy({
   name: 'spapi',
   description: 'Amazon SP-API: 429 QuotaExceeded waits for the rate-limit hint; 5xx back off with full jitter; 4xx are permanent.',
   maxAttempts: 5,

@@ -11,7 +11,7 @@ import { makeDecide } from './decide.js';
 import type { PolicySpec } from './policy-spec.js';
 import { RuleIndex } from './rule-index.js';
 import { ruleId } from './match-fields.js';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_SCHEDULE, validatePolicySpec } from './validate-policy.js';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_SCHEDULE, validatePolicyOverValidRules, validatePolicySpec } from './validate-policy.js';
 
 /**
  * A compiled policy: the table as data plus its pure decision function.
@@ -91,7 +91,43 @@ const EXTRAS_KEYS = ['readers'] as const;
 export function definePolicy(spec: PolicySpec, extras?: PolicyExtras): Policy {
   checkOptionKeys('definePolicy', extras, EXTRAS_KEYS);
   const readers = validateReaders(extras?.readers);
-  const valid = deepFreeze(structuredCloneJson(validatePolicySpec(spec)));
+  return compilePolicy(validatePolicySpec(spec), readers, redefine);
+}
+
+/**
+ * Compiles one of the library's own tables (`mwsPolicy`, `scraperPolicy`, `spApiPolicy`) without
+ * running the spec validator over its rows at import: test/policies/prebuilt-specs.test.ts runs
+ * the whole validator over every prebuilt spec, so a bad row fails the tests instead. `with`
+ * checks what it may change with {@link validatePolicyOverValidRules}, which throws the same
+ * PolicyError as {@link definePolicy}; so an application that imports a prebuilt policy, and not
+ * `definePolicy`, does not bundle the row checks. Internal: no entry exports it.
+ *
+ * @param spec - a prebuilt table, valid (the tests say so)
+ * @example
+ * ```ts
+ * export const mwsPolicy: Policy = definePrebuiltPolicy({ name: 'mws', maxAttempts: 5, rules: [...] });
+ * ```
+ */
+export function definePrebuiltPolicy(spec: PolicySpec): Policy {
+  return compilePolicy(spec, undefined, rebuild);
+}
+
+/** `with` of a policy from {@link definePolicy}: the whole spec validated again, readers kept. */
+function redefine(spec: PolicySpec, readers: FailureReaders | undefined): Policy {
+  return definePolicy(spec, readers === undefined ? undefined : { readers });
+}
+
+/** `with` of a prebuilt policy: its rows are valid, so only what `with` may change is checked. */
+function rebuild(spec: PolicySpec): Policy {
+  return compilePolicy(validatePolicyOverValidRules(spec), undefined, rebuild);
+}
+
+/**
+ * A validated spec made a {@link Policy}. `remake` is what the policy's `with` calls: passed in,
+ * so a prebuilt policy's code reaches no full validator.
+ */
+function compilePolicy(spec: PolicySpec, readers: FailureReaders | undefined, remake: (spec: PolicySpec, readers: FailureReaders | undefined) => Policy): Policy {
+  const valid = deepFreeze(structuredCloneJson(spec));
   const defaultSchedule: ScheduleSpec = valid.schedule ?? DEFAULT_SCHEDULE;
   const defaultJitter: JitterSpec = valid.jitter ?? 'none';
   const rules: readonly CompiledRule[] = Object.freeze(
@@ -123,7 +159,7 @@ export function definePolicy(spec: PolicySpec, extras?: PolicyExtras): Policy {
     readers,
     decide,
     match: (failure) => index.find(failure),
-    with: (changes) => definePolicy({ ...valid, ...changes, rules: valid.rules }, readers === undefined ? undefined : { readers }),
+    with: (changes) => remake({ ...valid, ...changes, rules: valid.rules }, readers),
   };
   return Object.freeze(policy);
 }

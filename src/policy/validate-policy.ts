@@ -29,6 +29,65 @@ type Fail = (field: string, value: unknown, problem: string) => never;
  * typed. Throws a {@link PolicyError} naming the policy, the row and the field at the first problem.
  */
 export function validatePolicySpec(input: unknown): PolicySpec {
+  const { spec, policyName, maxDelayMs, failPolicy } = validatePolicyFields(input);
+  const rules = spec['rules'];
+  if (!Array.isArray(rules) || rules.length === 0) failPolicy('rules', rules, 'must be a non-empty array of rules');
+  const seenIds = new Set<string>();
+  const seenMatches = new Map<string, string>();
+  let catchAll: string | undefined;
+  (rules as unknown[]).forEach((rule, index) => {
+    const fail = ruleFail(policyName, rule, index);
+    if (!isPlainObject(rule)) {
+      throw new PolicyError({ policy: policyName, field: `rules[${index}]`, value: rule, problem: 'must be an object' });
+    }
+    validateRule(rule, maxDelayMs, fail);
+    const id = ruleId(rule as unknown as RuleSpec);
+    if (seenIds.has(id)) fail('id', id, 'duplicates the id of an earlier rule');
+    seenIds.add(id);
+    const key = matchKey(rule['match'] as RuleMatch);
+    const earlier = seenMatches.get(key);
+    if (earlier !== undefined) fail('match', rule['match'], `duplicates the match of rule "${earlier}", so it can never match`);
+    if (catchAll !== undefined) fail('match', rule['match'], `comes after the catch-all rule "${catchAll}", so it can never match`);
+    seenMatches.set(key, id);
+    if (key === '{}') catchAll = id;
+  });
+  return input as unknown as PolicySpec;
+}
+
+/**
+ * Checks a spec whose rows are known to be valid, as {@link validatePolicySpec} would, at a
+ * fraction of its code: the policy-level fields, then each row's schedule against the policy's
+ * `maxDelayMs`, the one check of a row that depends on them. So a prebuilt table's `with(changes)`
+ * throws exactly the PolicyError that validating the whole spec would, without bundling the row
+ * checks into every application that imports a prebuilt policy.
+ *
+ * @param input - a spec whose `rules` passed {@link validatePolicySpec} (a prebuilt table's own,
+ * untouched by `with`), its other fields untrusted
+ * @example
+ * ```ts
+ * validatePolicyOverValidRules({ ...scraperPolicy.spec, maxDelayMs: 30_000 });
+ * // PolicyError: policy "scraper", rule "blocked_by_amazon": rules[7].schedule.fallback.delayMs
+ * // must not exceed the policy's maxDelayMs (30000) (got 60000)
+ * ```
+ */
+export function validatePolicyOverValidRules(input: PolicySpec): PolicySpec {
+  const { policyName, maxDelayMs } = validatePolicyFields(input);
+  input.rules.forEach((rule, index) => {
+    if (rule.schedule !== undefined) validateScheduleSpec(rule.schedule, 'schedule', maxDelayMs, ruleFail(policyName, rule, index));
+  });
+  return input;
+}
+
+/** What the policy-level checks found: the spec as a record, its name, its longest wait and how to report a problem at the top. */
+interface PolicyFields {
+  readonly spec: Record<string, unknown>;
+  readonly policyName: string | undefined;
+  readonly maxDelayMs: number;
+  readonly failPolicy: Fail;
+}
+
+/** Every check of a spec but its rows': the fields, name, description, limits, default schedule and jitter. */
+function validatePolicyFields(input: unknown): PolicyFields {
   const policyName = typeof safeField(input, 'name') === 'string' ? (safeField(input, 'name') as string) : undefined;
   const failPolicy: Fail = (field, value, problem) => {
     throw new PolicyError({ policy: policyName, field, value, problem });
@@ -49,32 +108,15 @@ export function validatePolicySpec(input: unknown): PolicySpec {
     failPolicy('maxAttempts', maxAttempts, `must be an integer from 1 to ${MAX_ATTEMPTS_LIMIT}`);
   if (spec['schedule'] !== undefined) validateScheduleSpec(spec['schedule'], 'schedule', maxDelayMs, failPolicy);
   if (spec['jitter'] !== undefined) validateJitterSpec(spec['jitter'], 'jitter', failPolicy);
+  return { spec, policyName, maxDelayMs: maxDelayMs as number, failPolicy };
+}
 
-  const rules = spec['rules'];
-  if (!Array.isArray(rules) || rules.length === 0) failPolicy('rules', rules, 'must be a non-empty array of rules');
-  const seenIds = new Set<string>();
-  const seenMatches = new Map<string, string>();
-  let catchAll: string | undefined;
-  (rules as unknown[]).forEach((rule, index) => {
-    const label = isPlainObject(rule) && typeof rule['id'] === 'string' ? rule['id'] : `rules[${index}]`;
-    const fail: Fail = (field, value, problem) => {
-      throw new PolicyError({ policy: policyName, rule: label, field: `rules[${index}].${field}`, value, problem });
-    };
-    if (!isPlainObject(rule)) {
-      throw new PolicyError({ policy: policyName, field: `rules[${index}]`, value: rule, problem: 'must be an object' });
-    }
-    validateRule(rule, maxDelayMs, fail);
-    const id = ruleId(rule as unknown as RuleSpec);
-    if (seenIds.has(id)) fail('id', id, 'duplicates the id of an earlier rule');
-    seenIds.add(id);
-    const key = matchKey(rule['match'] as RuleMatch);
-    const earlier = seenMatches.get(key);
-    if (earlier !== undefined) fail('match', rule['match'], `duplicates the match of rule "${earlier}", so it can never match`);
-    if (catchAll !== undefined) fail('match', rule['match'], `comes after the catch-all rule "${catchAll}", so it can never match`);
-    seenMatches.set(key, id);
-    if (key === '{}') catchAll = id;
-  });
-  return input as unknown as PolicySpec;
+/** Reports a problem in row `index`, naming the row by its id when it has one. */
+function ruleFail(policyName: string | undefined, rule: unknown, index: number): Fail {
+  const label = isPlainObject(rule) && typeof rule['id'] === 'string' ? rule['id'] : `rules[${index}]`;
+  return (field, value, problem) => {
+    throw new PolicyError({ policy: policyName, rule: label, field: `rules[${index}].${field}`, value, problem });
+  };
 }
 
 function validateRule(rule: Record<string, unknown>, maxDelayMs: number, fail: Fail): void {

@@ -24,9 +24,13 @@ const flatPackage = (): Plugin => ({
   },
 });
 
-async function bundledPolicyNames(source: string): Promise<string[]> {
+async function bundled(source: string): Promise<string> {
   const built = await build({ stdin: { contents: source, loader: 'js' }, bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent', plugins: [flatPackage()] });
-  return [...built.outputFiles[0]!.text.matchAll(/\bname: "(mws|scraper|spapi)"/g)].map((match) => match[1]!).sort();
+  return built.outputFiles[0]!.text;
+}
+
+async function bundledPolicyNames(source: string): Promise<string[]> {
+  return [...(await bundled(source)).matchAll(/\bname: "(mws|scraper|spapi)"/g)].map((match) => match[1]!).sort();
 }
 
 describe('each prebuilt policy is tree-shakeable on its own', () => {
@@ -44,5 +48,20 @@ describe('each prebuilt policy is tree-shakeable on its own', () => {
 
   it('the whole entry bundles all three (the check sees them when they are there)', async () => {
     expect(await bundledPolicyNames(`import * as rt from 'retry-table'; export const all = rt;`)).toEqual(['mws', 'scraper', 'spapi']);
+  });
+});
+
+describe('a prebuilt policy does not bring the row checks of the spec validator', () => {
+  /** A message only validatePolicySpec's row checks hold. */
+  const ROW_CHECK = 'duplicates the match of rule';
+
+  it('withRetry + mwsPolicy: not bundled (its with() checks the policy-level fields only)', async () => {
+    const code = await bundled(`import { withRetry, mwsPolicy } from 'retry-table'; export const call = withRetry(mwsPolicy)((url) => fetch(url)); export const tuned = mwsPolicy.with({ jitter: 'equal' });`);
+    expect(code).not.toContain(ROW_CHECK);
+    expect(code).toContain('must be an integer from 1 to');
+  });
+
+  it('definePolicy: bundled', async () => {
+    expect(await bundled(`import { definePolicy } from 'retry-table'; export const define = definePolicy;`)).toContain(ROW_CHECK);
   });
 });

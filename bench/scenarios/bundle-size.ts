@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createContext, runInContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import type { ResultRow } from '../measure.js';
@@ -13,6 +14,8 @@ export interface BundleRow extends ResultRow {
   readonly minifiedBytes: number;
   /** The same, gzipped at level 9, in bytes: the figure the ratio and the goal are about. */
   readonly gzipBytes: number;
+  /** Whether the bundle runs where only the web platform's globals exist (no `process`, no `setImmediate`), or why not. */
+  readonly loads: string;
 }
 
 type Platform = 'browser' | 'neutral';
@@ -62,7 +65,8 @@ export const all = rt;`,
  * through the built package's `exports` (dist/, rebuilt first when older than the sources), as a
  * user's project resolves it; one more row bundles the minimal import from the sources, where each
  * module is its own unit for `sideEffects: false`, and names the modules that weigh most. Ratios
- * are to p-retry's gzipped size on the same platform.
+ * are to p-retry's gzipped size on the same platform. Each bundle is also run once, as a script,
+ * with only the web platform's globals (`loads`).
  */
 export async function bundleSize(): Promise<BundleRow[]> {
   const rebuilt = ensureFreshDist();
@@ -73,10 +77,10 @@ export async function bundleSize(): Promise<BundleRow[]> {
     const measured = [];
     for (const contender of CONTENDERS) measured.push({ contender, ...(await bundle(contender.source, platform)) });
     const baseline = measured[0]!.gzipBytes;
-    for (const [i, { contender, minifiedBytes, gzipBytes, note }] of measured.entries()) {
+    for (const [i, { contender, minifiedBytes, gzipBytes, loads, note }] of measured.entries()) {
       const goal = contender.goalBytes === undefined ? {} : { goal: `≤ ${contender.goalBytes / 1024} kB gzip`, met: gzipBytes <= contender.goalBytes ? 'yes' : 'no' } as const;
       const notes = [i === 0 ? head : undefined, note].filter((text) => text !== undefined).join('; ');
-      rows.push({ scenario, contender: contender.name, ratio: gzipBytes / baseline, platform, minifiedBytes, gzipBytes, ...goal, ...(notes === '' ? {} : { note: notes }) });
+      rows.push({ scenario, contender: contender.name, ratio: gzipBytes / baseline, platform, minifiedBytes, gzipBytes, loads, ...goal, ...(notes === '' ? {} : { note: notes }) });
     }
     const fromSource = await bundle(CONTENDERS[2]!.source, platform, { 'retry-table': join(ROOT, 'src/index.ts') });
     rows.push({
@@ -86,6 +90,7 @@ export async function bundleSize(): Promise<BundleRow[]> {
       platform,
       minifiedBytes: fromSource.minifiedBytes,
       gzipBytes: fromSource.gzipBytes,
+      loads: fromSource.loads,
       note: `heaviest modules (minified bytes): ${heaviest(fromSource.metafile, 6)}`,
     });
   }
@@ -95,6 +100,7 @@ export async function bundleSize(): Promise<BundleRow[]> {
 interface Bundled {
   readonly minifiedBytes: number;
   readonly gzipBytes: number;
+  readonly loads: string;
   readonly metafile: Metafile;
   readonly note?: string;
 }
@@ -123,7 +129,25 @@ async function bundle(source: string, platform: Platform, alias?: Record<string,
     note = 'needs --main-fields=module,main on --platform=neutral (no exports map)';
   }
   const code = result.outputFiles![0]!.contents;
-  return { minifiedBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, metafile: result.metafile!, ...(note === undefined ? {} : { note }) };
+  // The same bundle as a script, run once: bundling is not enough if loading it throws in a browser.
+  const script = await build({ ...options, ...(note === undefined ? {} : { mainFields: ['module', 'main'] }), format: 'iife', metafile: false });
+  const loads = runsOnTheWebPlatform(script.outputFiles![0]!.text);
+  return { minifiedBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, loads, metafile: result.metafile!, ...(note === undefined ? {} : { note }) };
+}
+
+/**
+ * Runs a script in a context holding only globals a browser has too (timers, fetch, abort,
+ * URL, text coding, crypto, performance): 'yes', or 'no' and the error it threw at load.
+ */
+function runsOnTheWebPlatform(script: string): string {
+  const { setTimeout, clearTimeout, setInterval, clearInterval, queueMicrotask, structuredClone, AbortController, AbortSignal, fetch, Request, Response, Headers, URL, URLSearchParams, TextEncoder, TextDecoder, Event, EventTarget, DOMException, crypto, performance, console } = globalThis;
+  const web = { setTimeout, clearTimeout, setInterval, clearInterval, queueMicrotask, structuredClone, AbortController, AbortSignal, fetch, Request, Response, Headers, URL, URLSearchParams, TextEncoder, TextDecoder, Event, EventTarget, DOMException, crypto, performance, console };
+  try {
+    runInContext(script, createContext({ ...web }));
+    return 'yes';
+  } catch (error) {
+    return `no (${String(error)})`;
+  }
 }
 
 /** The `count` inputs that put the most bytes into the output, e.g. `run/engine-call.ts 3908`. */

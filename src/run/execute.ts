@@ -87,6 +87,25 @@ export function fastPathHandlers(policy: Policy, options: RetryOptions, fn: (...
   };
 }
 
+/**
+ * The fast path of a thunk's call (no arguments, no `this`) with the wrapper's own handlers:
+ * the attempt, then one `then` on its promise, and nothing allocated by retry-table.
+ *
+ * @example
+ * ```ts
+ * return runThunk(fn, handlers); // handlers from fastPathHandlers(policy, options, fn, NO_ARGS)
+ * ```
+ */
+export function runThunk(fn: () => unknown, handlers: FastPathHandlers): Promise<unknown> {
+  let pending: unknown;
+  try {
+    pending = fn();
+  } catch (error) {
+    return Promise.resolve(handlers.onError(error));
+  }
+  return Promise.resolve(pending).then(handlers.onValue, handlers.onError);
+}
+
 function succeeded(policy: Policy, value: unknown): unknown {
   if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt: 1, ok: true } satisfies AttemptEvent);
   return value;

@@ -1,7 +1,7 @@
 import { OptionsError } from '../shared/options-error.js';
 import type { Policy } from '../policy/define-policy.js';
 import type { AttemptContext } from './attempt.js';
-import { execute, fastPathHandlers } from './execute.js';
+import { execute, fastPathHandlers, runThunk } from './execute.js';
 import { SignalFanOut } from './signal-fan-out.js';
 import { validateRetryOptions, type RetryOptions } from './retry-options.js';
 
@@ -36,19 +36,21 @@ export function withRetry(
   const fanOut = valid.signal === undefined ? undefined : new SignalFanOut(valid.signal);
   return <F extends (...args: any[]) => unknown>(fn: F) => {
     if (typeof fn !== 'function') throw new OptionsError('fn', fn, 'must be a function');
-    const thunkHandlers = fastPathHandlers(policy, valid, fn, NO_ARGS);
-    return function retrying(this: ThisParameterType<F>, ...args: Parameters<F>): Promise<Awaited<ReturnType<F>>> {
+    const thunkHandlers = fanOut === undefined ? fastPathHandlers(policy, valid, fn, NO_ARGS) : undefined;
+    // No rest parameter: `arguments` is read only when there are arguments, so the common call of
+    // a thunk (`() => fetch(url)`) allocates no list at all.
+    function retrying(this: ThisParameterType<F>): Promise<Awaited<ReturnType<F>>> {
+      const count = arguments.length;
+      if (count === 0 && this === undefined && thunkHandlers !== undefined) return runThunk(fn, thunkHandlers) as Promise<Awaited<ReturnType<F>>>;
       // A call without arguments shares one empty list: a sleeping call keeps its arguments.
-      const callArgs = args.length === 0 ? NO_ARGS : args;
-      if (fanOut === undefined) {
-        const handlers = callArgs === NO_ARGS && this === undefined ? thunkHandlers : undefined;
-        return execute(policy, valid, fn as (...a: unknown[]) => ReturnType<F>, this, callArgs, handlers);
-      }
+      const callArgs: readonly unknown[] = count === 0 ? NO_ARGS : Array.prototype.slice.call(arguments);
+      if (fanOut === undefined) return execute(policy, valid, fn as (...a: unknown[]) => ReturnType<F>, this, callArgs);
       const { signal, done } = fanOut.join();
       const settled = execute(policy, { ...valid, signal }, fn as (...a: unknown[]) => ReturnType<F>, this, callArgs);
       settled.then(done, done);
       return settled;
-    };
+    }
+    return retrying as (this: ThisParameterType<F>, ...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>>;
   };
 }
 

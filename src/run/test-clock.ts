@@ -4,8 +4,19 @@ import { cancelWake, wakeAfter, type WakingClock } from './clock.js';
 import { MinHeap } from './min-heap.js';
 import type { Sleeper as WakingSleeper } from './timer-heap.js';
 
-/** A real macrotask hop, captured at import so fake-timer libraries cannot freeze it. */
-const realSetImmediate: (callback: () => void) => unknown = globalThis.setImmediate.bind(globalThis);
+/**
+ * A real macrotask hop, captured at import so fake-timer libraries cannot freeze it. Browsers
+ * have no setImmediate: a 0 ms timeout there. Pure, so a bundle without TestClock drops it, and
+ * guarded, so importing the package where setImmediate is missing cannot throw.
+ */
+const realSetImmediate: (callback: () => void) => unknown = /* @__PURE__ */ captureMacrotask();
+
+function captureMacrotask(): (callback: () => void) => unknown {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  if (typeof immediate === 'function') return immediate.bind(globalThis);
+  const timeout = globalThis.setTimeout.bind(globalThis);
+  return (callback) => timeout(callback, 0);
+}
 
 /** How many idle hops {@link TestClock.run} waits for real I/O before it gives up. */
 const MAX_IDLE_HOPS = 100_000;

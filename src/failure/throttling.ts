@@ -24,7 +24,7 @@ export function isThrottling(failure: Failure): boolean {
  * AWS_THROTTLING_CODES.has('ThrottlingException'); // true
  * ```
  */
-export const AWS_THROTTLING_CODES: ReadonlySet<string> = new Set([
+export const AWS_THROTTLING_CODES: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'BandwidthLimitExceeded',
   'EC2ThrottledException',
   'LimitExceededException',
@@ -50,6 +50,6 @@ export const AWS_THROTTLING_CODES: ReadonlySet<string> = new Set([
  * THROTTLING_CODES.includes('rate_limited'); // true
  * ```
  */
-export const THROTTLING_CODES: readonly string[] = Object.freeze([...AWS_THROTTLING_CODES, 'QuotaExceeded', 'TooManyRequests', 'rate_limited', 'capacity']);
+export const THROTTLING_CODES: readonly string[] = /* @__PURE__ */ Object.freeze([...AWS_THROTTLING_CODES, 'QuotaExceeded', 'TooManyRequests', 'rate_limited', 'capacity']);
 
-const THROTTLING_CODE_SET: ReadonlySet<string> = new Set(THROTTLING_CODES);
+const THROTTLING_CODE_SET: ReadonlySet<string> = /* @__PURE__ */ new Set(THROTTLING_CODES);

@@ -48,7 +48,7 @@ export type CubicConstants = Required<CubicRateOptions>;
  */
 export const CUBIC_DEFAULTS: CubicConstants = { beta: 0.7, minCapacity: 1, minFillRate: 0.5, scaleConstant: 0.4, smooth: 0.8 };
 
-const KEYS = Object.keys(CUBIC_DEFAULTS);
+const KEYS = /* @__PURE__ */ Object.keys(CUBIC_DEFAULTS);
 
 /**
  * Fills in the defaults and rejects values the algorithm cannot run with. smithy checks none;

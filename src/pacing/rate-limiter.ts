@@ -39,7 +39,7 @@ const BETA = 0.7;
 /** How much of the plan's rate a success gives back after a throttle. */
 const RECOVERY = 0.05;
 /** The rate never falls below this share of the plan's: a limiter that stops sending learns nothing. */
-const FLOOR = 1 / 64;
+const FLOOR = 0.015625; // 1/64: a literal, which a bundler can drop when unused
 
 /**
  * A rate limiter shared by every call that uses it (`withRetry(policy, { rateLimiter })`): every

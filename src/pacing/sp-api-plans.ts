@@ -14,23 +14,23 @@ import type { UsagePlan } from './token-bucket.js';
  * SP_API_USAGE_PLANS.getOrders; // { ratePerSecond: 0.0167, burst: 20, source: 'models/orders-api-model/ordersV0.json' }
  * ```
  */
-export const SP_API_USAGE_PLANS = Object.freeze({
-  getOrders: plan(0.0167, 20, 'models/orders-api-model/ordersV0.json'),
-  getOrder: plan(0.5, 30, 'models/orders-api-model/ordersV0.json'),
-  getOrderItems: plan(0.5, 30, 'models/orders-api-model/ordersV0.json'),
-  getCatalogItem: plan(2, 2, 'models/catalog-items-api-model/catalogItems_2022-04-01.json'),
-  searchCatalogItems: plan(2, 2, 'models/catalog-items-api-model/catalogItems_2022-04-01.json'),
-  getPricing: plan(0.5, 1, 'models/product-pricing-api-model/productPricingV0.json'),
-  getItemOffers: plan(0.5, 1, 'models/product-pricing-api-model/productPricingV0.json'),
-  getItemOffersBatch: plan(0.1, 1, 'models/product-pricing-api-model/productPricingV0.json'),
-  createFeed: plan(0.0083, 15, 'models/feeds-api-model/feeds_2021-06-30.json'),
-  getFeed: plan(2, 15, 'models/feeds-api-model/feeds_2021-06-30.json'),
-  getFeeds: plan(0.0222, 10, 'models/feeds-api-model/feeds_2021-06-30.json'),
-  createReport: plan(0.0167, 15, 'models/reports-api-model/reports_2021-06-30.json'),
-  getReport: plan(2, 15, 'models/reports-api-model/reports_2021-06-30.json'),
-  getReportDocument: plan(0.0167, 15, 'models/reports-api-model/reports_2021-06-30.json'),
-  getInventorySummaries: plan(2, 2, 'models/fba-inventory-api-model/fbaInventory.json'),
-  listFinancialEvents: plan(0.5, 30, 'models/finances-api-model/financesV0.json'),
+export const SP_API_USAGE_PLANS = /* @__PURE__ */ Object.freeze({
+  getOrders: /* @__PURE__ */ plan(0.0167, 20, 'models/orders-api-model/ordersV0.json'),
+  getOrder: /* @__PURE__ */ plan(0.5, 30, 'models/orders-api-model/ordersV0.json'),
+  getOrderItems: /* @__PURE__ */ plan(0.5, 30, 'models/orders-api-model/ordersV0.json'),
+  getCatalogItem: /* @__PURE__ */ plan(2, 2, 'models/catalog-items-api-model/catalogItems_2022-04-01.json'),
+  searchCatalogItems: /* @__PURE__ */ plan(2, 2, 'models/catalog-items-api-model/catalogItems_2022-04-01.json'),
+  getPricing: /* @__PURE__ */ plan(0.5, 1, 'models/product-pricing-api-model/productPricingV0.json'),
+  getItemOffers: /* @__PURE__ */ plan(0.5, 1, 'models/product-pricing-api-model/productPricingV0.json'),
+  getItemOffersBatch: /* @__PURE__ */ plan(0.1, 1, 'models/product-pricing-api-model/productPricingV0.json'),
+  createFeed: /* @__PURE__ */ plan(0.0083, 15, 'models/feeds-api-model/feeds_2021-06-30.json'),
+  getFeed: /* @__PURE__ */ plan(2, 15, 'models/feeds-api-model/feeds_2021-06-30.json'),
+  getFeeds: /* @__PURE__ */ plan(0.0222, 10, 'models/feeds-api-model/feeds_2021-06-30.json'),
+  createReport: /* @__PURE__ */ plan(0.0167, 15, 'models/reports-api-model/reports_2021-06-30.json'),
+  getReport: /* @__PURE__ */ plan(2, 15, 'models/reports-api-model/reports_2021-06-30.json'),
+  getReportDocument: /* @__PURE__ */ plan(0.0167, 15, 'models/reports-api-model/reports_2021-06-30.json'),
+  getInventorySummaries: /* @__PURE__ */ plan(2, 2, 'models/fba-inventory-api-model/fbaInventory.json'),
+  listFinancialEvents: /* @__PURE__ */ plan(0.5, 30, 'models/finances-api-model/financesV0.json'),
 });
 
 /**

@@ -66,7 +66,7 @@ const REASONS: { readonly [R in StopReason]: true } = {
  * STOP_REASONS.includes('deadline'); // true
  * ```
  */
-export const STOP_REASONS: readonly StopReason[] = Object.freeze(Object.keys(REASONS) as StopReason[]);
+export const STOP_REASONS: readonly StopReason[] = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.keys(REASONS) as StopReason[]);
 
 /**
  * Where a retry's delay came from.

@@ -58,7 +58,7 @@ export const BUDGET_DESIGNS: DesignCompilers<DesignKinds> = {
   'aws-quota-2026': compileAwsQuota2026Design,
 };
 
-const DESIGN_TYPES = Object.keys(BUDGET_DESIGNS) as readonly string[];
+const DESIGN_TYPES = /* @__PURE__ */ Object.keys(BUDGET_DESIGNS) as readonly string[];
 
 /** Validates a design where it is given and compiles it (a typed error names the bad field). */
 export function compileBudgetDesign(design: BudgetDesign): CompiledBudgetDesign {

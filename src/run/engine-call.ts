@@ -199,22 +199,31 @@ export class EngineCall implements CallContext, CallState, Sleeper {
     this.attemptStartedAt = asSmallInteger(clock.now() - this.startedAt);
     if (options.signal !== undefined || options.attemptTimeoutMs !== undefined) {
       runAbortableAttempt(fn, thisArg, args, attempt, options.signal, options.attemptTimeoutMs, clock, this.key).then(
-        (outcome) => this.guard(() => this.attemptEnded(outcome.ok, outcome.ok ? outcome.value : outcome.error)),
+        (outcome) => this.attemptSettled(outcome.ok, outcome.ok ? outcome.value : outcome.error),
         (error: unknown) => this.fail(error),
       );
       return;
     }
     let pending: unknown;
     try {
-      pending = args === undefined ? fn(new UnabortableAttempt(attempt, this.key)) : Reflect.apply(fn, thisArg, args);
+      pending = args === undefined ? fn(new UnabortableAttempt(attempt, this.key)) : args.length === 0 ? fn.call(thisArg) : Reflect.apply(fn, thisArg, args);
     } catch (error) {
       this.attemptEnded(false, error);
       return;
     }
     Promise.resolve(pending).then(
-      (value) => this.guard(() => this.attemptEnded(true, value)),
-      (error: unknown) => this.guard(() => this.attemptEnded(false, error)),
+      (value) => this.attemptSettled(true, value),
+      (error: unknown) => this.attemptSettled(false, error),
     );
+  }
+
+  /** {@link attemptEnded} from a settled promise: whatever it throws ends the call with that error. */
+  private attemptSettled(ok: boolean, result: unknown): void {
+    try {
+      this.attemptEnded(ok, result);
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   /** After an attempt: a success settles the call; a failure goes to the failure handler. */

@@ -1,4 +1,5 @@
 import { mock } from 'node:test';
+import { ModernFakeTimers } from '@jest/fake-timers';
 import FakeTimers from '@sinonjs/fake-timers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { definePolicy, isRetryError, mwsPolicy, withRetry } from '../../src/index.js';
@@ -65,6 +66,55 @@ describe('the default clock under third-party fake timers', () => {
     } finally {
       mock.timers.reset();
     }
+  });
+});
+
+describe('the default clock under Jest and across installs', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("is driven by Jest's modern fake timers (@jest/fake-timers, what jest.useFakeTimers() installs)", async () => {
+    // The object Jest's environment builds for `jest.useFakeTimers()`; its config is read only
+    // for the fakeTimers options.
+    const config = { fakeTimers: { enableGlobally: false }, rootDir: process.cwd() } as unknown as ConstructorParameters<typeof ModernFakeTimers>[0]['config'];
+    const jestTimers = new ModernFakeTimers({ global: globalThis as unknown as typeof globalThis & { [key: string]: unknown }, config });
+    jestTimers.useFakeTimers();
+    try {
+      const target = recordingFailure();
+      const settled = withRetry(mwsPolicy)(target.fn)().catch((e: unknown) => e);
+      await jestTimers.advanceTimersByTimeAsync(999);
+      expect(target.gaps()).toEqual([]);
+      await jestTimers.runAllTimersAsync();
+      expect(isRetryError(await settled)).toBe(true);
+      expect(target.gaps()).toEqual(SEED_SPACING_MS);
+    } finally {
+      jestTimers.useRealTimers();
+    }
+  });
+
+  it('calls already sleeping when fake timers are installed move to them with the shared timer: none is stranded, none wakes early', async () => {
+    // One shared timer for every sleeping call: installing fakes re-arms it through the fake
+    // setTimeout at the next sleep, so the calls sleeping then wake on fake time from then on
+    // (a per-call real timer would have gone on ticking in real time).
+    const short = definePolicy({ name: 'short', maxAttempts: 2, rules: [{ match: {}, retry: true, schedule: { type: 'constant', delayMs: 5000 } }] });
+    let realAttempts = 0;
+    const sleepingBefore = withRetry(short)(async () => {
+      if (++realAttempts === 1) throw throttled();
+      return 'woke';
+    })();
+    while (realAttempts === 0) await new Promise((r) => setImmediate(r));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const fakeTarget = recordingFailure();
+    const fakeCall = withRetry(mwsPolicy)(fakeTarget.fn)().catch((e: unknown) => e);
+    // Its 5 s began a moment before the fakes (real time): due within (4 s, 5 s] of fake time.
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(realAttempts).toBe(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await sleepingBefore).toBe('woke');
+    await vi.runAllTimersAsync();
+    expect(isRetryError(await fakeCall)).toBe(true);
+    expect(fakeTarget.gaps()).toEqual(SEED_SPACING_MS);
   });
 });
 

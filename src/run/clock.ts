@@ -39,6 +39,16 @@ export interface WakingClock extends Clock {
 const systemTimers = new TimerHeap();
 
 /**
+ * Gives `clock` its heap, as properties that are not enumerable: a clock made by spreading ours
+ * and replacing `now` or `sleep` (`{ ...systemClock, sleep: mySleep }`) must not inherit a heap
+ * that would bypass its own `sleep`.
+ * @internal
+ */
+export function withWaking<C extends Clock>(clock: C, wake: (sleeper: Sleeper, ms: number) => void, cancel: (sleeper: Sleeper) => boolean): C & WakingClock {
+  return Object.defineProperties(clock, { [wakeAfter]: { value: wake }, [cancelWake]: { value: cancel } }) as C & WakingClock;
+}
+
+/**
  * The real clock. It looks up `globalThis.setTimeout`, `clearTimeout` and `Date.now` at each
  * call rather than at import, so `vi.useFakeTimers()`, `@sinonjs/fake-timers`, Jest and
  * `node:test`'s mock timers, installed before or after importing retry-table, all drive it.
@@ -48,10 +58,8 @@ const systemTimers = new TimerHeap();
  * await systemClock.sleep(1000, AbortSignal.timeout(5000));
  * ```
  */
-export const systemClock: Clock = Object.freeze({
+export const systemClock: Clock = Object.freeze(withWaking({
   now: () => Date.now(),
-  [wakeAfter]: (sleeper: Sleeper, ms: number) => systemTimers.add(sleeper, ms),
-  [cancelWake]: (sleeper: Sleeper) => systemTimers.remove(sleeper),
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     // Without a signal the timer calls resolve directly: thousands of calls may sleep at once,
     // and each closure kept alive here is memory held by every one of them.
@@ -72,4 +80,4 @@ export const systemClock: Clock = Object.freeze({
       signal.addEventListener('abort', onAbort, { once: true });
     });
   },
-});
+}, (sleeper, ms) => systemTimers.add(sleeper, ms), (sleeper) => systemTimers.remove(sleeper)));

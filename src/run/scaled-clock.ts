@@ -1,5 +1,5 @@
 import { OptionsError } from '../shared/options-error.js';
-import { cancelWake, systemClock, wakeAfter, type Clock, type WakingClock } from './clock.js';
+import { cancelWake, systemClock, wakeAfter, withWaking, type Clock, type WakingClock } from './clock.js';
 
 /**
  * A real clock running `speed` times faster: every sleep lasts `ms / speed` real milliseconds
@@ -24,8 +24,9 @@ export function scaledClock(speed: number, base: Clock = systemClock): Clock {
   const waking = base as Partial<WakingClock>;
   if (typeof waking[wakeAfter] !== 'function' || typeof waking[cancelWake] !== 'function') return scaled;
   // Sleeping calls stay on the base clock's heap: no promise per sleep at any speed.
-  return Object.assign(scaled, {
-    [wakeAfter]: (sleeper, ms) => waking[wakeAfter]!(sleeper, ms / speed),
-    [cancelWake]: (sleeper) => waking[cancelWake]!(sleeper),
-  } satisfies Pick<WakingClock, typeof wakeAfter | typeof cancelWake>);
+  return withWaking(
+    scaled,
+    (sleeper, ms) => waking[wakeAfter]!(sleeper, ms / speed),
+    (sleeper) => waking[cancelWake]!(sleeper),
+  );
 }

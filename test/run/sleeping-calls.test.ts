@@ -81,3 +81,22 @@ describe('calls sleeping in a backoff', () => {
     expect(isRetryError(error) && (error.cause as Response).status).toBe(503);
   });
 });
+
+describe('clocks made from ours', () => {
+  it('a clock spread from systemClock with its own sleep sleeps through that sleep, not the shared heap', async () => {
+    const { systemClock } = await import('../../src/index.js');
+    const asked: number[] = [];
+    const clock = { ...systemClock, sleep: (ms: number) => (asked.push(ms), Promise.resolve()) };
+    const result = await withRetry(slow, { clock })(
+      (() => {
+        let calls = 0;
+        return async () => {
+          if (calls++ === 0) throw Object.assign(new Error('busy'), { status: 503 });
+          return 'done';
+        };
+      })(),
+    )();
+    expect(result).toBe('done');
+    expect(asked).toEqual([60_000]);
+  });
+});

@@ -97,6 +97,9 @@ type MissingKeys = Exclude<keyof RetryOptions, (typeof RETRY_OPTION_KEYS)[number
 const everyKeyListed: [MissingKeys] extends [never] ? true : MissingKeys = true;
 void everyKeyListed;
 
+/** The options of a call given none: one shared object, not a new one per wrapper. */
+const NO_OPTIONS: RetryOptions = Object.freeze({});
+
 /**
  * Checks options where they are given, so a typo fails at wrap time with the option's name, not
  * in the middle of an outage: unknown keys (`maxElapsed` for `maxElapsedMs`) and bad values alike.
@@ -104,7 +107,7 @@ void everyKeyListed;
  * @param where - the function given the options, for the message
  */
 export function validateRetryOptions(options: RetryOptions | undefined, where: string): RetryOptions {
-  if (options === undefined) return {};
+  if (options === undefined) return NO_OPTIONS;
   checkOptionKeys(where, options, RETRY_OPTION_KEYS);
   const { clock, random, signal, maxElapsedMs, attemptTimeoutMs, onRetry, onGiveUp, budget, idempotent, rateLimiter } = options;
   if (rateLimiter !== undefined && typeof rateLimiter?.acquire !== 'function') throw new OptionsError('rateLimiter', rateLimiter, 'must be a RateLimiter from rateLimiter()');

@@ -1,6 +1,6 @@
 import { checkOptionKeys } from '../shared/option-keys.js';
 import { OptionsError } from '../shared/options-error.js';
-import { cancelWake, wakeAfter, type WakingClock } from './clock.js';
+import { withWaking, type cancelWake, type wakeAfter, type WakingClock } from './clock.js';
 import { MinHeap } from './min-heap.js';
 import type { Sleeper as WakingSleeper } from './timer-heap.js';
 
@@ -69,6 +69,10 @@ export class TestClock implements WakingClock {
   private readonly entries = new Map<WakingSleeper, Sleeper>();
   private order = 0;
   private readonly recordSleeps: boolean;
+  // The engine's way in (set on each instance in the constructor, not as class members with
+  // computed keys, which would make bundlers keep this class in every bundle of the package).
+  declare readonly [wakeAfter]: WakingClock[typeof wakeAfter];
+  declare readonly [cancelWake]: WakingClock[typeof cancelWake];
 
   /**
    * @param startMs - the clock's initial reading @defaultValue 0
@@ -79,6 +83,11 @@ export class TestClock implements WakingClock {
     checkOptionKeys('TestClock', options, ['recordSleeps']);
     this.current = startMs;
     this.recordSleeps = options.recordSleeps ?? true;
+    withWaking(
+      this,
+      (sleeper, ms) => this.wakeSleeper(sleeper, ms),
+      (sleeper) => this.cancelSleeper(sleeper),
+    );
   }
 
   /** The clock's reading. */
@@ -115,7 +124,7 @@ export class TestClock implements WakingClock {
   }
 
   /** The engine's sleeping calls: recorded, ordered and woken like any other sleep, without a promise. @internal */
-  [wakeAfter](sleeper: WakingSleeper, ms: number): void {
+  private wakeSleeper(sleeper: WakingSleeper, ms: number): void {
     if (this.recordSleeps) this.sleeps.push(ms);
     const entry: Sleeper = {
       wakeAt: this.current + Math.max(0, ms),
@@ -132,8 +141,7 @@ export class TestClock implements WakingClock {
     this.live++;
   }
 
-  /** @internal */
-  [cancelWake](sleeper: WakingSleeper): boolean {
+  private cancelSleeper(sleeper: WakingSleeper): boolean {
     const entry = this.entries.get(sleeper);
     this.entries.delete(sleeper);
     if (entry === undefined || entry.cancelled) return false;

@@ -26,8 +26,6 @@ export function execute<R>(
   fn: (...args: any[]) => R,
   thisArg: unknown,
   args: readonly unknown[] | undefined,
-  /** The wrapper's own handlers for calls without arguments or `this` (see {@link fastPathHandlers}). */
-  handlers?: FastPathHandlers,
 ): Promise<Awaited<R>> {
   if (needsTimedFirstAttempt(options)) {
     return new Promise<Awaited<R>>((resolve, reject) => {
@@ -44,7 +42,6 @@ export function execute<R>(
     return Promise.resolve(leaveFastPath(policy, options, fn, thisArg, args, { ok: false, error }, first)) as Promise<Awaited<R>>;
   }
   // One `then` on the attempt's own promise: cheaper than an async function's promise and await.
-  if (handlers !== undefined) return Promise.resolve(pending).then(handlers.onValue, handlers.onError) as Promise<Awaited<R>>;
   return Promise.resolve(pending).then(
     (value) => (isFailedResponse(value) ? leaveFastPath(policy, options, fn, thisArg, args, { ok: true, value }, first) : succeeded(policy, value)),
     (error: unknown) => leaveFastPath(policy, options, fn, thisArg, args, { ok: false, error }, first),
@@ -62,49 +59,36 @@ function needsTimedFirstAttempt(options: RetryOptions): boolean {
   );
 }
 
-/** The fast path's handlers of a wrapper, made once for all its calls. */
-export interface FastPathHandlers {
-  readonly onValue: (value: unknown) => unknown;
-  readonly onError: (error: unknown) => EngineCall;
-}
-
 /**
- * The handlers of a wrapper's calls made without arguments or `this` (a thunk such as
- * `() => fetch(url)`): those calls differ in nothing, so their fast path allocates no closure.
+ * The fast path of a wrapper's calls made without arguments or `this` (a thunk such as
+ * `() => fetch(url)`): those calls differ in nothing, so their handlers are made once here and
+ * a call allocates nothing of retry-table's: the attempt, then one `then` on its promise.
  * Undefined when the options send every call to the timed path anyway.
  *
  * @example
  * ```ts
- * const handlers = fastPathHandlers(mwsPolicy, options, fn);
- * execute(mwsPolicy, options, fn, undefined, NO_ARGS, handlers);
+ * const runThunk = thunkRunner(mwsPolicy, options, fn);
+ * return runThunk !== undefined ? runThunk() : execute(mwsPolicy, options, fn, undefined, NO_ARGS);
  * ```
  */
-export function fastPathHandlers(policy: Policy, options: RetryOptions, fn: (...args: any[]) => unknown, args: readonly unknown[]): FastPathHandlers | undefined {
+export function thunkRunner(policy: Policy, options: RetryOptions, fn: () => unknown): (() => Promise<unknown>) | undefined {
   if (needsTimedFirstAttempt(options)) return undefined;
-  return {
-    onValue: (value) => (isFailedResponse(value) ? leaveFastPath(policy, options, fn, undefined, args, { ok: true, value }, undefined) : succeeded(policy, value)),
-    onError: (error) => leaveFastPath(policy, options, fn, undefined, args, { ok: false, error }, undefined),
+  const onValue = (value: unknown): unknown =>
+    isFailedResponse(value) ? leaveFastPath(policy, options, fn, undefined, NO_ARGS, { ok: true, value }, undefined) : succeeded(policy, value);
+  const onError = (error: unknown): EngineCall => leaveFastPath(policy, options, fn, undefined, NO_ARGS, { ok: false, error }, undefined);
+  return () => {
+    let pending: unknown;
+    try {
+      pending = fn();
+    } catch (error) {
+      return Promise.resolve(onError(error));
+    }
+    return Promise.resolve(pending).then(onValue, onError);
   };
 }
 
-/**
- * The fast path of a thunk's call (no arguments, no `this`) with the wrapper's own handlers:
- * the attempt, then one `then` on its promise, and nothing allocated by retry-table.
- *
- * @example
- * ```ts
- * return runThunk(fn, handlers); // handlers from fastPathHandlers(policy, options, fn, NO_ARGS)
- * ```
- */
-export function runThunk(fn: () => unknown, handlers: FastPathHandlers): Promise<unknown> {
-  let pending: unknown;
-  try {
-    pending = fn();
-  } catch (error) {
-    return Promise.resolve(handlers.onError(error));
-  }
-  return Promise.resolve(pending).then(handlers.onValue, handlers.onError);
-}
+/** The arguments of a call made without any: one shared empty list, since a sleeping call keeps its arguments. */
+export const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
 function succeeded(policy: Policy, value: unknown): unknown {
   if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt: 1, ok: true } satisfies AttemptEvent);

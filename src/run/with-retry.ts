@@ -1,7 +1,7 @@
 import { OptionsError } from '../shared/options-error.js';
 import type { Policy } from '../policy/define-policy.js';
 import type { AttemptContext } from './attempt.js';
-import { execute, fastPathHandlers, runThunk } from './execute.js';
+import { execute, NO_ARGS, thunkRunner } from './execute.js';
 import { SignalFanOut } from './signal-fan-out.js';
 import { validateRetryOptions, type RetryOptions } from './retry-options.js';
 
@@ -36,12 +36,12 @@ export function withRetry(
   const fanOut = valid.signal === undefined ? undefined : new SignalFanOut(valid.signal);
   return <F extends (...args: any[]) => unknown>(fn: F) => {
     if (typeof fn !== 'function') throw new OptionsError('fn', fn, 'must be a function');
-    const thunkHandlers = fanOut === undefined ? fastPathHandlers(policy, valid, fn, NO_ARGS) : undefined;
+    const runThunk = fanOut === undefined ? thunkRunner(policy, valid, fn) : undefined;
     // No rest parameter: `arguments` is read only when there are arguments, so the common call of
     // a thunk (`() => fetch(url)`) allocates no list at all.
     function retrying(this: ThisParameterType<F>): Promise<Awaited<ReturnType<F>>> {
       const count = arguments.length;
-      if (count === 0 && this === undefined && thunkHandlers !== undefined) return runThunk(fn, thunkHandlers) as Promise<Awaited<ReturnType<F>>>;
+      if (count === 0 && this === undefined && runThunk !== undefined) return runThunk() as Promise<Awaited<ReturnType<F>>>;
       // A call without arguments shares one empty list: a sleeping call keeps its arguments.
       const callArgs: readonly unknown[] = count === 0 ? NO_ARGS : Array.prototype.slice.call(arguments);
       if (fanOut === undefined) return execute(policy, valid, fn as (...a: unknown[]) => ReturnType<F>, this, callArgs);
@@ -82,8 +82,6 @@ export function retry<T>(
     return Promise.reject(error);
   }
 }
-
-const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
 function assertPolicy(policy: Policy): void {
   if (policy === null || typeof policy !== 'object' || typeof policy.decide !== 'function' || typeof policy.name !== 'string') {

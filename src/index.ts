@@ -27,7 +27,7 @@ export { plan, type Plan, type PlanStep, type PlanOptions } from './plan/plan.js
 // Reading failures
 export type { Failure, FailureKind, Quota, ServerError, ServerVerdict } from './failure/failure.js';
 export { normalizeFailure, normalizeFailureSync, type NormalizeOptions } from './failure/normalize.js';
-export type { BodyReader, BodyFields, ErrorBody, FailureReaders, HintReader, HintField, Hints } from './failure/readers/reader.js';
+export type { BodyReader, BodyFields, ErrorBody, FailureReaders, HintReader, HintField, Hints, PolicyReaders, ReaderSet } from './failure/readers/reader.js';
 export { readHeader } from './failure/headers.js';
 export { parseRetryAfter } from './failure/retry-after.js';
 

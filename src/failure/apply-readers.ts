@@ -1,24 +1,24 @@
 import type { Quota } from './failure.js';
 import type { FailureDraft } from './failure-draft.js';
-import type { BodyFields, ErrorBody, FailureReaders, HintField, HintReader, Hints } from './readers/reader.js';
-import { BUILT_IN_READERS } from './readers/registry.js';
+import type { BodyFields, BodyReader, ErrorBody, FailureReaders, HintField, HintReader, Hints } from './readers/reader.js';
 import { asText, safeGet } from './safe-read.js';
 
 /**
  * The fields of an error body: the user's body readers are tried first, then the built-in ones
- * (see `BUILT_IN_READERS`); the first that returns fields wins. A user reader that throws, is
+ * the reader set names (see `BUILT_IN_READERS`); the first that returns fields wins. A user reader that throws, is
  * not a reader, or returns something other than fields is "not my format": the failure path
  * must not fail because of a reader. What it returns is checked like any input (strings only,
  * codes and request ids cut to 200 characters).
  *
  * @param body - the body, read once
  * @param readers - the user's readers, if any
+ * @param builtIn - the library's body readers to try after them (trusted: not guarded)
  * @example
  * ```ts
- * readBodyFields({ text: undefined, json: { error: 'rate_limited' } }, undefined); // { code: 'rate_limited', ... }
+ * readBodyFields({ text: undefined, json: { error: 'rate_limited' } }, undefined, [scraperJsonReader]); // { code: 'rate_limited', ... }
  * ```
  */
-export function readBodyFields(body: ErrorBody, readers: FailureReaders | undefined): BodyFields | undefined {
+export function readBodyFields(body: ErrorBody, readers: FailureReaders | undefined, builtIn: readonly BodyReader[]): BodyFields | undefined {
   const user = safeGet(readers, 'body');
   if (Array.isArray(user)) {
     for (let i = 0; i < user.length; i++) {
@@ -26,7 +26,6 @@ export function readBodyFields(body: ErrorBody, readers: FailureReaders | undefi
       if (fields !== undefined) return fields;
     }
   }
-  const builtIn = BUILT_IN_READERS.body;
   for (let i = 0; i < builtIn.length; i++) {
     const fields = builtIn[i]!.read(body);
     if (fields !== undefined) return fields;

@@ -4,8 +4,9 @@ import { errorBodyFromText, errorBodyOf } from './error-body.js';
 import type { Failure } from './failure.js';
 import type { FailureDraft } from './failure-draft.js';
 import { readBodyText } from './read-body-text.js';
-import type { ErrorBody, FailureReaders } from './readers/reader.js';
+import type { ErrorBody, FailureReaders, PolicyReaders, ReaderSet } from './readers/reader.js';
 import { BUILT_IN_READERS } from './readers/registry.js';
+import { safeGet } from './safe-read.js';
 
 /**
  * Options for {@link normalizeFailure}.
@@ -32,9 +33,11 @@ export interface NormalizeOptions {
   readonly bodyTimeoutMs?: number;
   /**
    * Readers for your API's own error body format (and headers), tried before the built-in
-   * ones. A reader that throws is skipped: normalization still never throws.
+   * ones. A reader that throws is skipped: normalization still never throws. A policy's
+   * readers (`policy.readers`) read as that policy does: the user's, then the policy's own
+   * `builtIn` readers in place of every built-in one.
    */
-  readonly readers?: FailureReaders;
+  readonly readers?: FailureReaders | PolicyReaders;
 }
 
 /** The default of {@link NormalizeOptions.bodyTimeoutMs}. */
@@ -48,7 +51,8 @@ const BODY_TIMEOUT_MS = 2000;
  * Amazon SP-API's `errors[]`, the scraper API's JSON error body and MWS XML error bodies,
  * `Retry-After` and every common rate-limit header (see `BUILT_IN_READERS`),
  * Node and undici network codes anywhere along the `cause` chain, and `AbortError` /
- * `TimeoutError`. Your API's own error body format is read by the `readers` you pass. It never
+ * `TimeoutError`. Your API's own error body format is read by the `readers` you pass; a policy's
+ * readers (`{ readers: mwsPolicy.readers }`) read only what that policy reads. It never
  * throws: whatever it cannot read is left out.
  *
  * @param value - what the call threw, or the failed `Response` it returned
@@ -60,7 +64,7 @@ const BODY_TIMEOUT_MS = 2000;
  * ```
  */
 export async function normalizeFailure(value: unknown, options: NormalizeOptions = {}): Promise<Failure> {
-  return normalizeFailureEager(value, options);
+  return normalizeWith(value, options, everyBuiltIn);
 }
 
 /**
@@ -68,29 +72,61 @@ export async function normalizeFailure(value: unknown, options: NormalizeOptions
  * is read asynchronously; a thrown error (the common failure: a client's error object) is
  * normalized at once. The engine's failure path uses it, so a failure costs no promise hops.
  *
+ * It reads with exactly the readers it is given: `options.readers` is the policy's
+ * ({@link PolicyReaders}), whose `builtIn` readers stand for the library's; without them no
+ * built-in reader runs. It does not reach `BUILT_IN_READERS`, so an application whose policy
+ * names a few readers (a prebuilt policy) bundles those few.
+ *
  * @example
  * ```ts
- * const found = normalizeFailureEager(error, { now: clock.now() });
+ * const found = normalizeFailureEager(error, { now: clock.now(), readers: policy.readers });
  * const failure = found instanceof Promise ? await found : found;
  * ```
  */
 export function normalizeFailureEager(value: unknown, options: NormalizeOptions = {}): Failure | Promise<Failure> {
+  return normalizeWith(value, options, onlyGiven);
+}
+
+/** The library's readers to read with, given the caller's `readers`. */
+type BuiltInOf = (readers: unknown) => ReaderSet;
+
+/** No reader of the library's: what an engine call reads with under a policy that carries none. */
+const NO_READERS: ReaderSet = { body: [], hints: [], fallbackHints: [] };
+
+/** The policy's own built-in readers; none when the readers name none. */
+function onlyGiven(readers: unknown): ReaderSet {
+  return policyReaderSet(readers) ?? NO_READERS;
+}
+
+/** The policy's own built-in readers; every built-in one when the readers are not a policy's. */
+function everyBuiltIn(readers: unknown): ReaderSet {
+  return policyReaderSet(readers) ?? BUILT_IN_READERS;
+}
+
+function policyReaderSet(readers: unknown): ReaderSet | undefined {
+  const set = safeGet(readers, 'builtIn');
+  return set !== null && typeof set === 'object' ? (set as ReaderSet) : undefined;
+}
+
+function normalizeWith(value: unknown, options: NormalizeOptions, builtInOf: BuiltInOf): Failure | Promise<Failure> {
   try {
     const found = classify(value);
     if (found.kind !== 'http') return compact(found);
     // Read before the body: a hint is relative to when the answer came, not to when its body ended.
     const now = options.now ?? Date.now();
-    if (found.response === undefined) return compact(complete(found, errorBodyOf(found.body), now, options.readers));
-    return readAndComplete(found, found.response, now, options);
+    const readers = options.readers;
+    const builtIn = builtInOf(readers);
+    if (found.response === undefined) return compact(complete(found, errorBodyOf(found.body), now, readers, builtIn));
+    return readAndComplete(found, found.response, now, options, builtIn);
   } catch {
     return { kind: 'unknown' };
   }
 }
 
-async function readAndComplete(found: HttpAnswer, response: Parameters<typeof readBodyText>[0], now: number, options: NormalizeOptions): Promise<Failure> {
+async function readAndComplete(found: HttpAnswer, response: Parameters<typeof readBodyText>[0], now: number, options: NormalizeOptions, builtIn: ReaderSet): Promise<Failure> {
   try {
     const body = errorBodyFromText(await readBodyText(response, options.signal, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS));
-    return compact(complete(found, body, now, options.readers));
+    return compact(complete(found, body, now, options.readers, builtIn));
   } catch {
     return { kind: 'unknown' };
   }
@@ -120,20 +156,21 @@ export function normalizeFailureSync(value: unknown, options: Pick<NormalizeOpti
     if (found.kind !== 'http') return found;
     // A Response's body is a stream, which cannot be read synchronously: it is left out.
     const body = found.response === undefined ? errorBodyOf(found.body) : undefined;
-    return complete(found, body, options.now ?? Date.now(), options.readers);
+    const readers = options.readers;
+    return complete(found, body, options.now ?? Date.now(), readers, everyBuiltIn(readers));
   } catch {
     return { kind: 'unknown' };
   }
 }
 
 /**
- * An HTTP answer made a Failure. Each field takes the first value in the order the registry
+ * An HTTP answer made a Failure. Each field takes the first value in the order the reader set
  * gives (see `BUILT_IN_READERS`): body fields over the error object's own code and message;
- * request id from the body, then the headers, with the error object's own between the MWS
- * header and the generic ones.
+ * request id from the body, then the headers, with the error object's own between `hints` (the
+ * MWS header) and `fallbackHints` (the generic ones).
  */
-function complete(answer: HttpAnswer, body: ErrorBody | undefined, now: number, readers: FailureReaders | undefined): Failure {
-  const fields = body === undefined ? undefined : readBodyFields(body, readers);
+function complete(answer: HttpAnswer, body: ErrorBody | undefined, now: number, user: FailureReaders | undefined, builtIn: ReaderSet): Failure {
+  const fields = body === undefined ? undefined : readBodyFields(body, user, builtIn.body);
   const draft: FailureDraft = { kind: 'http', status: answer.status };
   const code = fields?.code ?? answer.code;
   if (code !== undefined) draft.code = code;
@@ -141,9 +178,9 @@ function complete(answer: HttpAnswer, body: ErrorBody | undefined, now: number, 
   if (message !== undefined) draft.message = message;
   if (fields?.requestId !== undefined) draft.requestId = fields.requestId;
   if (fields?.errors !== undefined) draft.errors = fields.errors;
-  fillUserHints(draft, answer.headers, now, readers);
-  fillHints(draft, answer.headers, now, BUILT_IN_READERS.hints);
+  fillUserHints(draft, answer.headers, now, user);
+  fillHints(draft, answer.headers, now, builtIn.hints);
   if (draft.requestId === undefined && answer.requestId !== undefined) draft.requestId = answer.requestId;
-  fillHints(draft, answer.headers, now, BUILT_IN_READERS.fallbackHints);
+  fillHints(draft, answer.headers, now, builtIn.fallbackHints);
   return draft;
 }

@@ -1,5 +1,26 @@
+import type { ReaderSet } from '../failure/readers/reader.js';
+import { mwsQuotaHint } from '../failure/readers/mws-quota.js';
+import { mwsTimestampHint } from '../failure/readers/mws-timestamp.js';
+import { mwsXmlReader } from '../failure/readers/mws-xml.js';
+import { mwsRequestIdHint } from '../failure/readers/request-id.js';
+import { retryAfterHint } from '../failure/readers/retry-after.js';
 import { definePrebuiltPolicy, type Policy } from '../policy/define-policy.js';
 import type { ScheduleSpec } from '../schedule/schedule-spec.js';
+
+/**
+ * What an MWS answer carries, and so all `mwsPolicy` reads: the XML error body (`Code`,
+ * `Message`, `RequestID`: "A message is normally sent with the error code"), the
+ * `x-mws-request-id` and `x-mws-timestamp` headers ("Record the RequestId and Timestamp" of every
+ * request), the `x-mws-quota-*` headers (the `QuotaExceeded` row waits for their reset), and
+ * the standard `Retry-After` (RFC 9110 §10.2.3), which any server or proxy may send with a 503
+ * and which a `with({ schedule: { type: 'retry-after', ... } })` reads. Nothing else: MWS sends
+ * no IETF `RateLimit`, `X-RateLimit-*`, gRPC or Stripe header.
+ */
+const MWS_READERS: ReaderSet = {
+  body: [mwsXmlReader],
+  hints: [mwsRequestIdHint, mwsTimestampHint, retryAfterHint, mwsQuotaHint],
+  fallbackHints: [],
+};
 
 /** MWS "Handling errors": "you can time your retries with the following time spacing: 1s, 4s, 10s, 30s". */
 const MWS_SPACING: ScheduleSpec = { type: 'list', delaysMs: [1000, 4000, 10_000, 30_000] };
@@ -21,6 +42,13 @@ const MWS_SPACING: ScheduleSpec = { type: 'list', delaysMs: [1000, 4000, 10_000,
  * - The rows are idempotent (MWS sends reads and writes alike). When submitting a feed
  *   (`SubmitFeed`), call with `idempotent: false`: a connection reset after the feed was sent, a
  *   timeout or a 500 then stops with `unsafe-to-retry` instead of submitting the feed twice.
+ *
+ * Failures are read with MWS's readers only (`mwsPolicy.readers.builtIn`): the XML error body,
+ * `x-mws-request-id`, `x-mws-timestamp`, `x-mws-quota-max` / `-remaining` / `-resetsOn`, and the
+ * standard `Retry-After`. Headers MWS does not send (the IETF `RateLimit` fields,
+ * `X-RateLimit-*`, `Stripe-Should-Retry`, `grpc-retry-pushback-ms`, other vendors' request ids)
+ * are not read, so they are not bundled either; for an API that sends them, use
+ * {@link definePolicy}, which reads every built-in header.
  *
  * @example
  * ```ts
@@ -75,4 +103,4 @@ export const mwsPolicy: Policy = /* @__PURE__ */ definePrebuiltPolicy({
     { id: 'client-error', match: { status: '4xx' }, retry: false, note: 'Any other 4xx: fix the request.' },
     { id: 'other', match: {}, retry: false, note: 'Anything else (other statuses, aborts, errors in your own code) is not retried.' },
   ],
-});
+}, MWS_READERS);

@@ -1,5 +1,15 @@
+import type { ReaderSet } from '../failure/readers/reader.js';
+import { retryAfterHint } from '../failure/readers/retry-after.js';
+import { scraperJsonReader } from '../failure/readers/scraper-json.js';
 import { definePrebuiltPolicy, type Policy } from '../policy/define-policy.js';
 import type { JitterSpec, ScheduleSpec } from '../schedule/schedule-spec.js';
+
+/**
+ * What the scraping API's answers carry, and so all `scraperPolicy` reads: its JSON error body
+ * ("All errors return a JSON body with the same shape": `error`, `message`, `request_id`) and
+ * `Retry-After` ("Check the Retry-After header", "Respect our Retry-After if we sent one").
+ */
+const SCRAPER_READERS: ReaderSet = { body: [scraperJsonReader], hints: [retryAfterHint], fallbackHints: [] };
 
 /** The canonical loop's backoff: `min(2 ** attempt * 1000, 30_000)`, after `Retry-After` if sent. */
 const CANONICAL: ScheduleSpec = {
@@ -24,6 +34,11 @@ const SIXTY_SECONDS_OR_MORE: ScheduleSpec = { type: 'retry-after', mode: 'max', 
  * - A bare status without a known code is treated like its code's row (408, 422, 429), other 4xx
  *   stop, 5xx and network failures use the canonical loop.
  * - A hint longer than `maxDelayMs` (5 minutes) stops with `retry-after-too-long`.
+ *
+ * Failures are read with the scraping API's readers only (`scraperPolicy.readers.builtIn`): its
+ * JSON error body and `Retry-After`. Other headers (the IETF `RateLimit` fields,
+ * `X-RateLimit-*`, `retry-after-ms`, `Stripe-Should-Retry`, request id headers) are not read,
+ * so they are not bundled either; for an API that sends them, use {@link definePolicy}.
  *
  * @example
  * ```ts
@@ -94,4 +109,4 @@ export const scraperPolicy: Policy = /* @__PURE__ */ definePrebuiltPolicy({
     { id: 'client-error', match: { status: '4xx' }, retry: false, note: 'Other 4xx: not retried.' },
     { id: 'other', match: {}, retry: false, note: 'Anything else (aborts, errors in your own code) is not retried.' },
   ],
-});
+}, SCRAPER_READERS);

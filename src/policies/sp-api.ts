@@ -1,3 +1,9 @@
+import { amznRateLimitQuotaHint } from '../failure/readers/amzn-ratelimit-quota.js';
+import { amznRateLimitWaitHint } from '../failure/readers/amzn-ratelimit-wait.js';
+import type { ReaderSet } from '../failure/readers/reader.js';
+import { amznRequestIdHint } from '../failure/readers/request-id.js';
+import { retryAfterHint } from '../failure/readers/retry-after.js';
+import { spApiJsonReader } from '../failure/readers/sp-api-json.js';
 import { definePrebuiltPolicy, type Policy } from '../policy/define-policy.js';
 import type { ScheduleSpec } from '../schedule/schedule-spec.js';
 
@@ -10,10 +16,26 @@ import type { ScheduleSpec } from '../schedule/schedule-spec.js';
 const SERVER_ERROR_BACKOFF: ScheduleSpec = { type: 'exponential', baseMs: 500, factor: 2, capMs: 20_000 };
 
 /**
- * Throttling: the server's hint first (`Retry-After` and its kin, the IETF `RateLimit` fields, and
- * SP-API's own `x-amzn-RateLimit-Limit`, whose inverse is the earliest sensible retry); without
- * one, backoff from 2 s, capped at 60 s: the smallest documented plans refill one token per
- * minute or two (getOrders 0.0167/s, createFeed 0.0083/s).
+ * What an SP-API answer carries, from its "Response format" page (response headers
+ * `x-amzn-RequestId`, `x-amzn-RateLimit-Limit`, `x-amzn-ErrorType`, `x-amz-apigw-id`, and the
+ * `errors[]` body), and so all `spApiPolicy` reads: the `errors[]` body,
+ * `x-amzn-RateLimit-Limit` (the wait it implies, 1/rate, and the rate as `quota.ratePerSecond`
+ * for a rate limiter), `x-amzn-RequestId` (after the error object's own request id, as in
+ * `BUILT_IN_READERS`), and the standard `Retry-After` (RFC 9110 §10.2.3), which any server or
+ * proxy may send with a 429 or 503. `x-amzn-ErrorType` repeats the body's error; nothing reads
+ * the gateway's id.
+ */
+const SP_API_READERS: ReaderSet = {
+  body: [spApiJsonReader],
+  hints: [retryAfterHint, amznRateLimitWaitHint, amznRateLimitQuotaHint],
+  fallbackHints: [amznRequestIdHint],
+};
+
+/**
+ * Throttling: the server's hint first (`Retry-After`, and SP-API's own `x-amzn-RateLimit-Limit`,
+ * whose inverse is the earliest sensible retry); without one, backoff from 2 s, capped at 60 s:
+ * the smallest documented plans refill one token per minute or two (getOrders 0.0167/s,
+ * createFeed 0.0083/s).
  */
 const THROTTLED: ScheduleSpec = { type: 'retry-after', fallback: { type: 'exponential', baseMs: 1000, factor: 2, capMs: 60_000 } };
 
@@ -36,6 +58,12 @@ const THROTTLED: ScheduleSpec = { type: 'retry-after', fallback: { type: 'expone
  *   behaviour (idempotent); for writes, call with `idempotent: false`: a failure that may have been
  *   processed then stops with `unsafe-to-retry`, while throttling (429) and refused connections
  *   are still retried.
+ *
+ * Failures are read with SP-API's readers only (`spApiPolicy.readers.builtIn`): the `errors[]`
+ * body, `x-amzn-RequestId`, `x-amzn-RateLimit-Limit` and the standard `Retry-After`. Headers
+ * SP-API does not send (the IETF `RateLimit` fields, `X-RateLimit-*`, `x-amz-retry-after`,
+ * `retry-after-ms`, `Stripe-Should-Retry`, `grpc-retry-pushback-ms`) are not read, so they are not
+ * bundled either; for an API that sends them, use {@link definePolicy}.
  *
  * When you call SP-API through a client package, turn its own retry off (amazon-sp-api retries
  * 429 without limit by default; @sp-api-sdk's is opt-in) and let this table decide.
@@ -99,4 +127,4 @@ export const spApiPolicy: Policy = /* @__PURE__ */ definePrebuiltPolicy({
     { id: 'client-error', match: { status: '4xx' }, retry: false, note: 'Any other 4xx (413 request too large, 415 bad Content-Type, ...): fix the request.' },
     { id: 'other', match: {}, retry: false, note: 'Anything else (other statuses, aborts, errors in your own code) is not retried.' },
   ],
-});
+}, SP_API_READERS);

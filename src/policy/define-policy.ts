@@ -1,5 +1,6 @@
 import type { Failure } from '../failure/failure.js';
-import type { FailureReaders, Hints } from '../failure/readers/reader.js';
+import type { FailureReaders, Hints, PolicyReaders, ReaderSet } from '../failure/readers/reader.js';
+import { BUILT_IN_READERS } from '../failure/readers/registry.js';
 import type { FieldSet } from '../shared/fields.js';
 import { checkOptionKeys } from '../shared/option-keys.js';
 import { OptionsError } from '../shared/options-error.js';
@@ -33,8 +34,13 @@ export interface Policy {
   readonly maxAttempts: number;
   /** The longest single wait the policy accepts, in ms. */
   readonly maxDelayMs: number;
-  /** Readers for the API's own error formats, tried before the built-in ones (see {@link PolicyExtras}). */
-  readonly readers: FailureReaders | undefined;
+  /**
+   * The readers the policy reads failures with: the API's own formats given to
+   * {@link definePolicy} (`body`, `hints`, see {@link PolicyExtras}), tried first, then the
+   * library's (`builtIn`): every built-in reader for a policy from `definePolicy`, only its API's
+   * for a prebuilt policy (see each one's docs). `with` keeps them.
+   */
+  readonly readers: PolicyReaders;
   /**
    * Decides what to do after a failure. Pure: same failure and state, same decision; no clock,
    * no `Math.random`, no I/O. Throws an {@link OptionsError} for a malformed `state`.
@@ -90,7 +96,7 @@ const EXTRAS_KEYS = ['readers'] as const;
  */
 export function definePolicy(spec: PolicySpec, extras?: PolicyExtras): Policy {
   checkOptionKeys('definePolicy', extras, EXTRAS_KEYS);
-  const readers = validateReaders(extras?.readers);
+  const readers = policyReaders(validateReaders(extras?.readers), BUILT_IN_READERS);
   return compilePolicy(validatePolicySpec(spec), readers, redefine);
 }
 
@@ -102,31 +108,40 @@ export function definePolicy(spec: PolicySpec, extras?: PolicyExtras): Policy {
  * PolicyError as {@link definePolicy}; so an application that imports a prebuilt policy, and not
  * `definePolicy`, does not bundle the row checks. Internal: no entry exports it.
  *
+ * The policy reads failures with `builtIn` alone, the readers its API's documents describe, so an
+ * application bundles those and not the whole registry (see {@link PolicyReaders}).
+ *
  * @param spec - a prebuilt table, valid (the tests say so)
+ * @param builtIn - the library's readers the policy reads with, a part of `BUILT_IN_READERS` in its order (the tests say so)
  * @example
  * ```ts
- * export const mwsPolicy: Policy = definePrebuiltPolicy({ name: 'mws', maxAttempts: 5, rules: [...] });
+ * export const mwsPolicy: Policy = definePrebuiltPolicy({ name: 'mws', maxAttempts: 5, rules: [...] }, MWS_READERS);
  * ```
  */
-export function definePrebuiltPolicy(spec: PolicySpec): Policy {
-  return compilePolicy(spec, undefined, rebuild);
+export function definePrebuiltPolicy(spec: PolicySpec, builtIn: ReaderSet): Policy {
+  return compilePolicy(spec, policyReaders(undefined, builtIn), rebuild);
 }
 
-/** `with` of a policy from {@link definePolicy}: the whole spec validated again, readers kept. */
-function redefine(spec: PolicySpec, readers: FailureReaders | undefined): Policy {
-  return definePolicy(spec, readers === undefined ? undefined : { readers });
+/** `with` of a policy from {@link definePolicy}: the whole spec validated again, the user's readers kept. */
+function redefine(spec: PolicySpec, { body, hints }: PolicyReaders): Policy {
+  return definePolicy(spec, body === undefined && hints === undefined ? undefined : { readers: { ...(body && { body }), ...(hints && { hints }) } });
 }
 
-/** `with` of a prebuilt policy: its rows are valid, so only what `with` may change is checked. */
-function rebuild(spec: PolicySpec): Policy {
-  return compilePolicy(validatePolicyOverValidRules(spec), undefined, rebuild);
+/** `with` of a prebuilt policy: its rows are valid, so only what `with` may change is checked; its readers are kept. */
+function rebuild(spec: PolicySpec, readers: PolicyReaders): Policy {
+  return compilePolicy(validatePolicyOverValidRules(spec), readers, rebuild);
+}
+
+/** The user's readers (checked) and the library's, as one frozen {@link PolicyReaders}. */
+function policyReaders(user: FailureReaders | undefined, builtIn: ReaderSet): PolicyReaders {
+  return Object.freeze({ ...user, builtIn });
 }
 
 /**
  * A validated spec made a {@link Policy}. `remake` is what the policy's `with` calls: passed in,
  * so a prebuilt policy's code reaches no full validator.
  */
-function compilePolicy(spec: PolicySpec, readers: FailureReaders | undefined, remake: (spec: PolicySpec, readers: FailureReaders | undefined) => Policy): Policy {
+function compilePolicy(spec: PolicySpec, readers: PolicyReaders, remake: (spec: PolicySpec, readers: PolicyReaders) => Policy): Policy {
   const valid = deepFreeze(structuredCloneJson(spec));
   const defaultSchedule: ScheduleSpec = valid.schedule ?? DEFAULT_SCHEDULE;
   const defaultJitter: JitterSpec = valid.jitter ?? 'none';

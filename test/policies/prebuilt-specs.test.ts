@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import type { Policy, PolicySpec } from '../../src/index.js';
+import type { ReaderSet } from '../../src/failure/readers/reader.js';
 
 /**
  * The prebuilt tables are compiled through `definePrebuiltPolicy`, which does not run the spec
@@ -14,9 +15,9 @@ vi.mock('../../src/policy/define-policy.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/policy/define-policy.js')>();
   return {
     ...original,
-    definePrebuiltPolicy: (spec: PolicySpec) => {
+    definePrebuiltPolicy: (spec: PolicySpec, builtIn: ReaderSet) => {
       written.set(spec.name, spec);
-      return original.definePrebuiltPolicy(spec);
+      return original.definePrebuiltPolicy(spec, builtIn);
     },
   };
 });
@@ -24,11 +25,15 @@ vi.mock('../../src/policy/define-policy.js', async (importOriginal) => {
 const { definePolicy, mwsPolicy, scraperPolicy, spApiPolicy } = await import('../../src/index.js');
 const PREBUILT: readonly Policy[] = [mwsPolicy, scraperPolicy, spApiPolicy];
 
-/** What a policy is, as data, or the error its making threw: two outcomes compare with toEqual. */
+/**
+ * What a policy is, as data, or the error its making threw: two outcomes compare with toEqual.
+ * Of the readers only the user's: a prebuilt policy's library readers are its API's, where
+ * definePolicy gives every built-in one (compared in test/policies/prebuilt-readers.test.ts).
+ */
 function outcome(make: () => Policy): unknown {
   try {
     const { name, spec, rules, maxAttempts, maxDelayMs, readers } = make();
-    return { made: { name, spec, rules, maxAttempts, maxDelayMs, readers } };
+    return { made: { name, spec, rules, maxAttempts, maxDelayMs, userReaders: { body: readers.body, hints: readers.hints } } };
   } catch (error) {
     const { name, message, policy, rule, field, value } = error as Record<string, unknown>;
     return { threw: { name, message, policy, rule, field, value } };
@@ -110,6 +115,11 @@ describe('prebuilt policies, compiled without the validator at import', () => {
     expect(seen.made).toBeGreaterThan(0);
     expect(seen.threwAtTop).toBeGreaterThan(0);
     expect(seen.threwInRow).toBeGreaterThan(0);
+  });
+
+  it.each(PREBUILT.map((policy) => [policy.name, policy] as const))('%s: with() keeps the policy\'s readers', (_name, policy) => {
+    expect(policy.with({ jitter: 'full' }).readers).toBe(policy.readers);
+    expect(policy.with({ jitter: 'full' }).with({ maxAttempts: 2 }).readers).toBe(policy.readers);
   });
 
   it('with() of a with() still checks the rows: a maxDelayMs below the scraper table\'s 60 s rows names the first of them', () => {

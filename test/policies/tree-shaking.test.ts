@@ -65,3 +65,36 @@ describe('a prebuilt policy does not bring the row checks of the spec validator'
     expect(await bundled(`import { definePolicy } from 'retry-table'; export const define = definePolicy;`)).toContain(ROW_CHECK);
   });
 });
+
+describe('a prebuilt policy bundles only the readers it names', () => {
+  /** Strings only these modules hold: the structured-field parser, the IETF RateLimit reader, the X-RateLimit and other vendors' readers. */
+  const FOREIGN = {
+    'structured-fields': 'malformed structured field',
+    'ietf-ratelimit': '"ratelimit-policy"',
+    'x-ratelimit': '"x-ratelimit-remaining"',
+    'stripe-should-retry': '"stripe-should-retry"',
+    'grpc-pushback': '"grpc-retry-pushback-ms"',
+  };
+  const foreignIn = (code: string): string[] => Object.entries(FOREIGN).flatMap(([module, marker]) => (code.includes(marker) ? [module] : []));
+
+  it('withRetry + mwsPolicy: no structured-field parser, no IETF RateLimit, X-RateLimit, Stripe or gRPC reader; the MWS ones are there', async () => {
+    const code = await bundled(`import { withRetry, mwsPolicy } from 'retry-table'; export const call = withRetry(mwsPolicy)((url) => fetch(url));`);
+    expect(foreignIn(code)).toEqual([]);
+    expect(code).toContain('"x-mws-quota-max"');
+    expect(code).toContain('"x-mws-request-id"');
+  });
+
+  it.each([
+    ['scraperPolicy', '"retry-after"'],
+    ['spApiPolicy', '"x-amzn-ratelimit-limit"'],
+  ])('withRetry + %s: none of them either', async (exported, own) => {
+    const code = await bundled(`import { withRetry, ${exported} } from 'retry-table'; export const call = withRetry(${exported})((url) => fetch(url));`);
+    expect(foreignIn(code)).toEqual([]);
+    expect(code).toContain(own);
+  });
+
+  it('definePolicy bundles every one of them (the check sees them when they are there)', async () => {
+    const code = await bundled(`import { withRetry, definePolicy } from 'retry-table'; export const call = (spec) => withRetry(definePolicy(spec))((url) => fetch(url));`);
+    expect(foreignIn(code)).toEqual(Object.keys(FOREIGN));
+  });
+});

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bullmqRetry } from '../../src/adapters/bullmq.js';
 import { definePolicy, isOptionsError, mwsPolicy, plan, retry, retryBudget, TestClock, withRetry } from '../../src/index.js';
 import { RedisBudgetStore } from '../../src/redis.js';
+import { BUILT_IN_READERS } from '../../src/failure/readers/registry.js';
 import { closestName } from '../../src/shared/closest-name.js';
 
 /** What a caught OptionsError says: its option, its suggestion, its message. */
@@ -87,7 +88,7 @@ describe('definePolicy readers are checked where they are given', () => {
     const hint = { name: 'acme-retry-in', field: 'retryAfterMs' as const, read: () => 1000 };
     const body = { name: 'acme', read: () => undefined };
     const policy = definePolicy(spec, { readers: { body: [body], hints: [hint] } });
-    expect(policy.readers).toEqual({ body: [body], hints: [hint] });
-    expect(policy.with({ maxAttempts: 2 }).readers).toEqual({ body: [body], hints: [hint] });
+    expect(policy.readers).toEqual({ body: [body], hints: [hint], builtIn: BUILT_IN_READERS });
+    expect(policy.with({ maxAttempts: 2 }).readers).toEqual({ body: [body], hints: [hint], builtIn: BUILT_IN_READERS });
   });
 });

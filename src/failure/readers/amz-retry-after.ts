@@ -11,4 +11,4 @@ import { millisecondsHeaderHint } from './milliseconds-header.js';
  * amzRetryAfterHint.read({ 'x-amz-retry-after': '1200' }, Date.now()); // 1200
  * ```
  */
-export const amzRetryAfterHint = millisecondsHeaderHint('x-amz-retry-after');
+export const amzRetryAfterHint = /* @__PURE__ */ millisecondsHeaderHint('x-amz-retry-after');

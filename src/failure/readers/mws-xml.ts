@@ -30,10 +30,10 @@ interface Element {
 }
 
 const element = (name: string): Element => ({ open: `<${name}>`, close: `</${name}>` });
-const CODE = element('Code');
-const MESSAGE = element('Message');
-const REQUEST_ID = element('RequestID');
-const REQUEST_ID_LOWER = element('RequestId');
+const CODE = /* @__PURE__ */ element('Code');
+const MESSAGE = /* @__PURE__ */ element('Message');
+const REQUEST_ID = /* @__PURE__ */ element('RequestID');
+const REQUEST_ID_LOWER = /* @__PURE__ */ element('RequestId');
 
 function readMwsError(xml: string): BodyFields | undefined {
   // Code and Message are read inside <Error> when there is one: other sections may reuse the names.

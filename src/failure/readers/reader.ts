@@ -123,3 +123,38 @@ export interface FailureReaders {
    */
   readonly hints?: readonly HintReader[];
 }
+
+/**
+ * A set of the library's own readers, in the order they are tried: `body` readers, then `hints`,
+ * then (after the error object's own request id) `fallbackHints`. `BUILT_IN_READERS` is the
+ * whole set; a prebuilt policy carries the part its API's documents describe. The readers are
+ * trusted: they are not guarded like a user's.
+ *
+ * @example
+ * ```ts
+ * const set: ReaderSet = { body: [scraperJsonReader], hints: [retryAfterHint], fallbackHints: [] };
+ * ```
+ */
+export interface ReaderSet {
+  readonly body: readonly BodyReader[];
+  readonly hints: readonly HintReader[];
+  readonly fallbackHints: readonly HintReader[];
+}
+
+/**
+ * The readers a policy reads failures with: the user's own (`body`, `hints`, from
+ * `definePolicy`'s extras, tried first and guarded), then `builtIn`, the library's. A policy from
+ * `definePolicy` has every built-in reader; a prebuilt policy (`mwsPolicy`, `scraperPolicy`,
+ * `spApiPolicy`) has only the ones for what its API sends, so an application bundles no other
+ * reader. Pass it to `normalizeFailure` to read a failure exactly as the policy does.
+ *
+ * @example
+ * ```ts
+ * mwsPolicy.readers.builtIn.body.map((reader) => reader.name); // ['mws-xml']
+ * const failure = await normalizeFailure(response, { readers: mwsPolicy.readers });
+ * ```
+ */
+export interface PolicyReaders extends FailureReaders {
+  /** The library's readers the policy reads with, after the user's. */
+  readonly builtIn: ReaderSet;
+}

@@ -6,7 +6,7 @@ import { grpcPushbackVerdictHint } from './grpc-pushback-verdict.js';
 import { mwsQuotaHint } from './mws-quota.js';
 import { mwsTimestampHint } from './mws-timestamp.js';
 import { mwsXmlReader } from './mws-xml.js';
-import type { BodyReader, HintReader } from './reader.js';
+import type { ReaderSet } from './reader.js';
 import { rateLimitFieldsQuotaHint } from './ratelimit-fields-quota.js';
 import { rateLimitFieldsWaitHint } from './ratelimit-fields-wait.js';
 import { rateLimitQuotaHint } from './ratelimit-quota.js';
@@ -54,11 +54,7 @@ import { xRateLimitWaitHint } from './x-ratelimit-wait.js';
  * BUILT_IN_READERS.body.map((reader) => reader.name); // ['sp-api-json', 'scraper-json', 'mws-xml']
  * ```
  */
-export const BUILT_IN_READERS: {
-  readonly body: readonly BodyReader[];
-  readonly hints: readonly HintReader[];
-  readonly fallbackHints: readonly HintReader[];
-} = {
+export const BUILT_IN_READERS: ReaderSet = {
   // Exclusive formats (JSON is never XML; SP-API's list is `errors`, the scraper's `error`), so
   // their order only matters for a user's formats.
   body: [spApiJsonReader, scraperJsonReader, mwsXmlReader],

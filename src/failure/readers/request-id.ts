@@ -22,7 +22,7 @@ export function requestIdHeaderHint(header: string): HintReader<'requestId'> {
  * mwsRequestIdHint.read({ 'x-mws-request-id': 'b7c3b0a4' }, Date.now()); // 'b7c3b0a4'
  * ```
  */
-export const mwsRequestIdHint = requestIdHeaderHint('x-mws-request-id');
+export const mwsRequestIdHint = /* @__PURE__ */ requestIdHeaderHint('x-mws-request-id');
 
 /**
  * AWS `x-amzn-requestid`.
@@ -32,7 +32,7 @@ export const mwsRequestIdHint = requestIdHeaderHint('x-mws-request-id');
  * amznRequestIdHint.read({ 'x-amzn-RequestId': 'aws-1' }, Date.now()); // 'aws-1'
  * ```
  */
-export const amznRequestIdHint = requestIdHeaderHint('x-amzn-requestid');
+export const amznRequestIdHint = /* @__PURE__ */ requestIdHeaderHint('x-amzn-requestid');
 
 /**
  * The generic `x-request-id`.
@@ -42,4 +42,4 @@ export const amznRequestIdHint = requestIdHeaderHint('x-amzn-requestid');
  * requestIdHint.read(new Headers({ 'x-request-id': 'r-1' }), Date.now()); // 'r-1'
  * ```
  */
-export const requestIdHint = requestIdHeaderHint('x-request-id');
+export const requestIdHint = /* @__PURE__ */ requestIdHeaderHint('x-request-id');

@@ -12,4 +12,4 @@ import { millisecondsHeaderHint } from './milliseconds-header.js';
  * retryAfterMsHint.read(new Headers({ 'retry-after-ms': '1500.5' }), Date.now()); // 1501
  * ```
  */
-export const retryAfterMsHint = millisecondsHeaderHint('retry-after-ms');
+export const retryAfterMsHint = /* @__PURE__ */ millisecondsHeaderHint('retry-after-ms');

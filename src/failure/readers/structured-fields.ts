@@ -91,8 +91,8 @@ export function parseDictionary(text: string): Map<string, Member> | undefined {
 }
 
 /** Thrown inside the parser only, and caught at its two entries. */
-const MALFORMED = new Error('malformed structured field');
-const NO_PARAMS: ReadonlyMap<string, BareItem> = new Map();
+const MALFORMED = /* @__PURE__ */ new Error('malformed structured field');
+const NO_PARAMS: ReadonlyMap<string, BareItem> = /* @__PURE__ */ new Map();
 
 const DIGIT = /[0-9]/;
 const ALPHA = /[A-Za-z]/;

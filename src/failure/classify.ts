@@ -4,7 +4,6 @@ import { bareFailure } from './failure-draft.js';
 import { isFetchNetworkError, isNetworkCode } from './network-codes.js';
 import { isResponseLike, type ResponseLike } from './response-like.js';
 import { asFiniteNumber, asText, safeGet } from './safe-read.js';
-import { amazonSpApiBody, isAmazonSpApiError, isAmazonSpApiTimeout, scaleLeapBody, scaleLeapWrapperOf, spApiCodeStatus } from './sp-api-clients.js';
 
 /**
  * An HTTP answer found in a thrown or returned value: the status, what the error object itself
@@ -56,37 +55,57 @@ export type OtherFailure = Failure & { readonly kind: Exclude<FailureKind, 'http
 export type Classified = HttpAnswer | OtherFailure;
 
 /**
+ * How to read the error classes of one family of client packages, whose answer the generic
+ * checks miss or only half find: a status hidden in a code, an answer's code kept by a wrapper
+ * above it. They travel with a policy's readers (`ReaderSet`'s `clients`), like the body readers:
+ * the SP-API clients' (`SP_API_CLIENT_ERRORS`) are in `BUILT_IN_READERS` and `spApiPolicy`'s,
+ * so a policy for another API does not bundle them.
+ *
+ * @example
+ * ```ts
+ * classify(error, SP_API_CLIENT_ERRORS); // amazon-sp-api's QuotaExceeded: { kind: 'http', status: 429, ... }
+ * ```
+ */
+export interface ClientErrors {
+  /** A chain node with a code that no generic check classified: an answer, a finished failure, or nothing. */
+  readonly classifyNode: (node: object, code: string, message: string | undefined) => Classified | undefined;
+  /** An HTTP answer found at `node` of `chain` (below the root), with what a wrapper above it kept. */
+  readonly withWrapperFields: (answer: HttpAnswer, chain: readonly object[], node: object) => HttpAnswer;
+}
+
+/**
  * Finds the node of a thrown (or returned) value that answers what went wrong, and says what it
  * is. Tried on the value itself first and then along its `cause` chain: a fetch `Response` with
  * an error status (or anything shaped like one; `Response.error()` is a network failure), an
  * error with an HTTP status (`status`, `statusCode`, `response.status(Code)` of axios and got,
- * AWS SDK v3 `$metadata.httpStatusCode`), an amazon-sp-api error (its SP-API code stands for a
- * status), a `TimeoutError`, an `AbortError`, a Node or undici network code; failing all of
- * those, fetch's own `TypeError('fetch failed')` is a network failure. Anything else is
- * `unknown` with the value's own code and message. Never throws, whatever getters or proxies
- * it meets.
+ * AWS SDK v3 `$metadata.httpStatusCode`), a `TimeoutError`, an `AbortError`, a Node or undici
+ * network code, then what `clients` recognise (an amazon-sp-api error, whose SP-API code stands
+ * for a status); failing all of those, fetch's own `TypeError('fetch failed')` is a network
+ * failure. Anything else is `unknown` with the value's own code and message. Never throws,
+ * whatever getters or proxies it meets.
  *
  * @param value - what the call threw, or the failed `Response` it returned
+ * @param clients - the client packages' error classes to recognise, if any
  * @example
  * ```ts
  * const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
  * classify(new TypeError('fetch failed', { cause: reset })); // { kind: 'network', code: 'ECONNRESET', message: 'read ECONNRESET' }
  * ```
  */
-export function classify(value: unknown): Classified {
+export function classify(value: unknown, clients?: ClientErrors): Classified {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
     return bareFailure('unknown', undefined, describePrimitive(value));
   }
   // Most failures classify on the thrown value itself; the chain is walked only when they do not.
-  const found = classifyNode(value) ?? classifyCauses(value);
+  const found = classifyNode(value, clients) ?? classifyCauses(value, clients);
   return found ?? bareFailure('unknown', asText(safeGet(value, 'code'), 200), asText(safeGet(value, 'message')));
 }
 
-function classifyCauses(root: object): Classified | undefined {
+function classifyCauses(root: object, clients: ClientErrors | undefined): Classified | undefined {
   const chain = causeChain(root);
   for (let i = 1; i < chain.length; i++) {
-    const found = classifyNode(chain[i]!);
-    if (found !== undefined) return found.kind === 'http' ? withWrapperFields(found, chain, chain[i]!) : found;
+    const found = classifyNode(chain[i]!, clients);
+    if (found !== undefined) return found.kind === 'http' && clients !== undefined ? clients.withWrapperFields(found, chain, chain[i]!) : found;
   }
   // Nothing more telling anywhere in the chain: fetch's own TypeError still says no answer came
   // (a browser's has no cause; msw's may hold a Response that is no failure).
@@ -98,28 +117,11 @@ function classifyCauses(root: object): Classified | undefined {
 }
 
 /**
- * An HTTP answer found below a wrapper that kept part of it: @scaleleap/selling-partner-api-sdk
- * takes the first SP-API error out of the AxiosError's body and keeps its code and the request
- * id itself, so they are read from the wrapper and the status from the AxiosError.
- */
-function withWrapperFields(answer: HttpAnswer, chain: readonly object[], node: object): HttpAnswer {
-  const wrapper = scaleLeapWrapperOf(chain, node);
-  if (wrapper === undefined) return answer;
-  return {
-    ...answer,
-    code: asText(safeGet(wrapper, 'code'), 200) ?? answer.code,
-    message: asText(safeGet(wrapper, 'message')) ?? answer.message,
-    requestId: asText(safeGet(wrapper, 'requestId'), 200) ?? answer.requestId,
-    body: answer.response === undefined ? scaleLeapBody(wrapper, answer.body) : undefined,
-  };
-}
-
-/**
  * One node of the cause chain: an http answer, a network code, a timeout or an abort, or nothing.
  * Plain checks rather than a ts-pattern chain: this runs on every failure, and a `.with` costs
  * about 100 ns here (bench/RESULTS.md, scenario 2).
  */
-function classifyNode(node: object): Classified | undefined {
+function classifyNode(node: object, clients: ClientErrors | undefined): Classified | undefined {
   if (isResponseLike(node)) return classifyResponse(node);
   const response = safeGet(node, 'response');
   const status = httpStatusOf(node, response);
@@ -134,7 +136,7 @@ function classifyNode(node: object): Classified | undefined {
   if (kind !== undefined) return bareFailure(kind, code, message);
   // After the transport codes, which amazon-sp-api passes through as Node raised them: a reset
   // socket costs no more than before.
-  return code !== undefined && isAmazonSpApiError(node) ? classifyAmazonSpApi(node, code, message) : undefined;
+  return code !== undefined && clients !== undefined ? clients.classifyNode(node, code, message) : undefined;
 }
 
 /**
@@ -148,21 +150,6 @@ function classifyResponse(response: ResponseLike): Classified | undefined {
   if (status !== undefined) return httpAnswer(response, status, response.headers, response, true);
   if (response.status === 0 && safeGet(response, 'type') === 'error') return bareFailure('network', undefined, undefined);
   return undefined;
-}
-
-/**
- * An error thrown by amazon-sp-api, which keeps the SP-API error's code but not the status:
- * the status the code stands for (see `spApiCodeStatus`), with the error rebuilt as the body
- * the SP-API reader reads. Its own timeouts are timeouts. Any other library code of its
- * (`JSON_PARSE_ERROR` for a body that is not JSON, whatever its status; a missing credential;
- * a Login with Amazon error) is left to the rest of the classification, which makes it
- * `unknown` with its code: a table can still match the code.
- */
-function classifyAmazonSpApi(node: object, code: string, message: string | undefined): Classified | undefined {
-  if (isAmazonSpApiTimeout(code)) return bareFailure('timeout', code, message);
-  const status = spApiCodeStatus(code);
-  if (status === undefined) return undefined;
-  return { kind: 'http', status, code, message, requestId: undefined, headers: undefined, response: undefined, body: amazonSpApiBody(node, code, message) };
 }
 
 /** The kind a name or code reveals: DOMException names first, then transport codes. */

@@ -4,7 +4,7 @@ import { errorBodyFromText, errorBodyOf } from './error-body.js';
 import type { Failure } from './failure.js';
 import type { FailureDraft } from './failure-draft.js';
 import { readBodyText } from './read-body-text.js';
-import type { ErrorBody, FailureReaders, PolicyReaders, ReaderSet } from './readers/reader.js';
+import type { ErrorBody, FailureReaders, LibraryReaderSet, PolicyReaders, ReaderSet } from './readers/reader.js';
 import { BUILT_IN_READERS } from './readers/registry.js';
 import { safeGet } from './safe-read.js';
 
@@ -88,34 +88,34 @@ export function normalizeFailureEager(value: unknown, options: NormalizeOptions 
 }
 
 /** The library's readers to read with, given the caller's `readers`. */
-type BuiltInOf = (readers: unknown) => ReaderSet;
+type BuiltInOf = (readers: unknown) => LibraryReaderSet;
 
 /** No reader of the library's: what an engine call reads with under a policy that carries none. */
 const NO_READERS: ReaderSet = { body: [], hints: [], fallbackHints: [] };
 
 /** The policy's own built-in readers; none when the readers name none. */
-function onlyGiven(readers: unknown): ReaderSet {
+function onlyGiven(readers: unknown): LibraryReaderSet {
   return policyReaderSet(readers) ?? NO_READERS;
 }
 
 /** The policy's own built-in readers; every built-in one when the readers are not a policy's. */
-function everyBuiltIn(readers: unknown): ReaderSet {
+function everyBuiltIn(readers: unknown): LibraryReaderSet {
   return policyReaderSet(readers) ?? BUILT_IN_READERS;
 }
 
-function policyReaderSet(readers: unknown): ReaderSet | undefined {
+function policyReaderSet(readers: unknown): LibraryReaderSet | undefined {
   const set = safeGet(readers, 'builtIn');
-  return set !== null && typeof set === 'object' ? (set as ReaderSet) : undefined;
+  return set !== null && typeof set === 'object' ? (set as LibraryReaderSet) : undefined;
 }
 
 function normalizeWith(value: unknown, options: NormalizeOptions, builtInOf: BuiltInOf): Failure | Promise<Failure> {
   try {
-    const found = classify(value);
+    const readers = options.readers;
+    const builtIn = builtInOf(readers);
+    const found = classify(value, builtIn.clients);
     if (found.kind !== 'http') return compact(found);
     // Read before the body: a hint is relative to when the answer came, not to when its body ended.
     const now = options.now ?? Date.now();
-    const readers = options.readers;
-    const builtIn = builtInOf(readers);
     if (found.response === undefined) return compact(complete(found, errorBodyOf(found.body), now, readers, builtIn));
     return readAndComplete(found, found.response, now, options, builtIn);
   } catch {
@@ -152,12 +152,13 @@ function compact(draft: Failure): Failure {
  */
 export function normalizeFailureSync(value: unknown, options: Pick<NormalizeOptions, 'now' | 'readers'> = {}): Failure {
   try {
-    const found = classify(value);
+    const readers = options.readers;
+    const builtIn = everyBuiltIn(readers);
+    const found = classify(value, builtIn.clients);
     if (found.kind !== 'http') return found;
     // A Response's body is a stream, which cannot be read synchronously: it is left out.
     const body = found.response === undefined ? errorBodyOf(found.body) : undefined;
-    const readers = options.readers;
-    return complete(found, body, options.now ?? Date.now(), readers, everyBuiltIn(readers));
+    return complete(found, body, options.now ?? Date.now(), readers, builtIn);
   } catch {
     return { kind: 'unknown' };
   }

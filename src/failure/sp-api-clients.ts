@@ -1,4 +1,24 @@
+import type { Classified, ClientErrors, HttpAnswer } from './classify.js';
+import { bareFailure } from './failure-draft.js';
 import { asText, safeGet } from './safe-read.js';
+
+/**
+ * The error classes of the JavaScript SP-API clients, for `classify`: amazon-sp-api's
+ * `CustomError`, which keeps the SP-API code but not the status, and
+ * @scaleleap/selling-partner-api-sdk's `SellingPartner*Error`, which wraps the AxiosError and
+ * keeps the first error's code and the request id itself. In `BUILT_IN_READERS` and
+ * `spApiPolicy`'s readers (the clients call SP-API, nothing else).
+ *
+ * @example
+ * ```ts
+ * classify(await getOrders().catch((e) => e), SP_API_CLIENT_ERRORS); // { kind: 'http', status: 429, code: 'QuotaExceeded', ... }
+ * ```
+ */
+export const SP_API_CLIENT_ERRORS: ClientErrors = {
+  classifyNode: (node, code, message) => (isAmazonSpApiError(node) ? classifyAmazonSpApi(node, code, message) : undefined),
+  withWrapperFields,
+};
+
 
 /**
  * The HTTP status an SP-API error code stands for, for clients that throw the code without the
@@ -182,4 +202,36 @@ export function scaleLeapBody(wrapper: object, body: unknown): unknown {
     for (let i = 0; i < length && errors.length < MAX_ERRORS; i++) errors.push(safeGet(rest, i));
   }
   return { errors };
+}
+
+/**
+ * An HTTP answer found below a wrapper that kept part of it: @scaleleap/selling-partner-api-sdk
+ * takes the first SP-API error out of the AxiosError's body and keeps its code and the request
+ * id itself, so they are read from the wrapper and the status from the AxiosError.
+ */
+function withWrapperFields(answer: HttpAnswer, chain: readonly object[], node: object): HttpAnswer {
+  const wrapper = scaleLeapWrapperOf(chain, node);
+  if (wrapper === undefined) return answer;
+  return {
+    ...answer,
+    code: asText(safeGet(wrapper, 'code'), 200) ?? answer.code,
+    message: asText(safeGet(wrapper, 'message')) ?? answer.message,
+    requestId: asText(safeGet(wrapper, 'requestId'), 200) ?? answer.requestId,
+    body: answer.response === undefined ? scaleLeapBody(wrapper, answer.body) : undefined,
+  };
+}
+
+/**
+ * An error thrown by amazon-sp-api, which keeps the SP-API error's code but not the status:
+ * the status the code stands for (see `spApiCodeStatus`), with the error rebuilt as the body
+ * the SP-API reader reads. Its own timeouts are timeouts. Any other library code of its
+ * (`JSON_PARSE_ERROR` for a body that is not JSON, whatever its status; a missing credential;
+ * a Login with Amazon error) is left to the rest of the classification, which makes it
+ * `unknown` with its code: a table can still match the code.
+ */
+function classifyAmazonSpApi(node: object, code: string, message: string | undefined): Classified | undefined {
+  if (isAmazonSpApiTimeout(code)) return bareFailure('timeout', code, message);
+  const status = spApiCodeStatus(code);
+  if (status === undefined) return undefined;
+  return { kind: 'http', status, code, message, requestId: undefined, headers: undefined, response: undefined, body: amazonSpApiBody(node, code, message) };
 }

@@ -1,9 +1,10 @@
 import { amznRateLimitQuotaHint } from '../failure/readers/amzn-ratelimit-quota.js';
 import { amznRateLimitWaitHint } from '../failure/readers/amzn-ratelimit-wait.js';
-import type { ReaderSet } from '../failure/readers/reader.js';
+import type { LibraryReaderSet } from '../failure/readers/reader.js';
 import { amznRequestIdHint } from '../failure/readers/request-id.js';
 import { retryAfterHint } from '../failure/readers/retry-after.js';
 import { spApiJsonReader } from '../failure/readers/sp-api-json.js';
+import { SP_API_CLIENT_ERRORS } from '../failure/sp-api-clients.js';
 import { definePrebuiltPolicy, type Policy } from '../policy/define-policy.js';
 import type { ScheduleSpec } from '../schedule/schedule-spec.js';
 
@@ -23,12 +24,14 @@ const SERVER_ERROR_BACKOFF: ScheduleSpec = { type: 'exponential', baseMs: 500, f
  * for a rate limiter), `x-amzn-RequestId` (after the error object's own request id, as in
  * `BUILT_IN_READERS`), and the standard `Retry-After` (RFC 9110 §10.2.3), which any server or
  * proxy may send with a 429 or 503. `x-amzn-ErrorType` repeats the body's error; nothing reads
- * the gateway's id.
+ * the gateway's id. And the error classes of the SP-API client packages (amazon-sp-api's code
+ * without a status, @scaleleap's wrapper of the AxiosError).
  */
-const SP_API_READERS: ReaderSet = {
+const SP_API_READERS: LibraryReaderSet = {
   body: [spApiJsonReader],
   hints: [retryAfterHint, amznRateLimitWaitHint, amznRateLimitQuotaHint],
   fallbackHints: [amznRequestIdHint],
+  clients: SP_API_CLIENT_ERRORS,
 };
 
 /**
@@ -60,7 +63,8 @@ const THROTTLED: ScheduleSpec = { type: 'retry-after', fallback: { type: 'expone
  *   are still retried.
  *
  * Failures are read with SP-API's readers only (`spApiPolicy.readers.builtIn`): the `errors[]`
- * body, `x-amzn-RequestId`, `x-amzn-RateLimit-Limit` and the standard `Retry-After`. Headers
+ * body, `x-amzn-RequestId`, `x-amzn-RateLimit-Limit`, the standard `Retry-After`, and the error
+ * classes of the SP-API client packages (amazon-sp-api, @scaleleap's). Headers
  * SP-API does not send (the IETF `RateLimit` fields, `X-RateLimit-*`, `x-amz-retry-after`,
  * `retry-after-ms`, `Stripe-Should-Retry`, `grpc-retry-pushback-ms`) are not read, so they are not
  * bundled either; for an API that sends them, use {@link definePolicy}.

@@ -1,5 +1,5 @@
 import type { Failure } from '../failure/failure.js';
-import type { FailureReaders, Hints, PolicyReaders, ReaderSet } from '../failure/readers/reader.js';
+import type { FailureReaders, Hints, LibraryReaderSet, PolicyReaders, ReaderSet } from '../failure/readers/reader.js';
 import { BUILT_IN_READERS } from '../failure/readers/registry.js';
 import type { FieldSet } from '../shared/fields.js';
 import { checkOptionKeys } from '../shared/option-keys.js';
@@ -118,7 +118,7 @@ export function definePolicy(spec: PolicySpec, extras?: PolicyExtras): Policy {
  * export const mwsPolicy: Policy = definePrebuiltPolicy({ name: 'mws', maxAttempts: 5, rules: [...] }, MWS_READERS);
  * ```
  */
-export function definePrebuiltPolicy(spec: PolicySpec, builtIn: ReaderSet): Policy {
+export function definePrebuiltPolicy(spec: PolicySpec, builtIn: LibraryReaderSet): Policy {
   return compilePolicy(spec, policyReaders(undefined, builtIn), rebuild);
 }
 

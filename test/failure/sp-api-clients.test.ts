@@ -12,6 +12,7 @@ import {
 import { SellingPartner } from 'amazon-sp-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { classify } from '../../src/failure/classify.js';
+import { SP_API_CLIENT_ERRORS } from '../../src/failure/sp-api-clients.js';
 import { normalizeFailure, spApiPolicy, type Failure } from '../../src/index.js';
 
 /**
@@ -215,7 +216,7 @@ describe('amazon-sp-api (amz-tools): a CustomError with the SP-API code and no s
         },
       },
     );
-    expect(classify(hostile)).toEqual({ kind: 'unknown', code: 'QuotaExceeded' });
+    expect(classify(hostile, SP_API_CLIENT_ERRORS)).toEqual({ kind: 'unknown', code: 'QuotaExceeded' });
   });
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { LibraryReaderSet } from '../../src/failure/readers/reader.js';
 import { BUILT_IN_READERS } from '../../src/failure/readers/registry.js';
+import { SP_API_CLIENT_ERRORS } from '../../src/failure/sp-api-clients.js';
 import {
   definePolicy,
   isRetryError,
@@ -159,6 +161,51 @@ describe('each prebuilt policy reads what its API sends', () => {
     expect(acme.readers.builtIn).toBe(BUILT_IN_READERS);
     const failure = await engineRead(acme, () => new Response(null, { status: 429, headers: { 'x-acme-trace': 't-1', 'x-request-id': 'generic-1', RateLimit: '"default";r=0;t=7' } }));
     expect(failure).toMatchObject({ requestId: 't-1', retryAfterMs: 7000 });
+  });
+});
+
+/**
+ * An error as amazon-sp-api throws it (its `lib/CustomError.js`): an Error subclass named
+ * CustomError that copies the SP-API error's fields, `type: 'error'`, no status.
+ */
+class CustomError extends Error {
+  readonly type = 'error';
+  readonly code: string;
+  constructor(error: { code: string; message: string }) {
+    super(error.message);
+    this.code = error.code;
+  }
+}
+
+describe('the SP-API client packages\' error classes travel with spApiPolicy (and definePolicy)', () => {
+  const quotaExceeded = () => new CustomError({ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' });
+  const failureUnder = async (policy: Policy): Promise<Failure> => {
+    const clock = new TestClock(NOW);
+    const error = await clock.run(retry(policy.with({ maxAttempts: 1 }), () => Promise.reject(quotaExceeded()), { clock })).catch((e: unknown) => e);
+    if (!isRetryError(error)) throw new Error('expected a RetryError');
+    return error.failure;
+  };
+
+  it.each([spApiPolicy, GENERIC])('$name: an amazon-sp-api QuotaExceeded is a 429 with its error listed', async (policy) => {
+    expect(await failureUnder(policy)).toEqual({
+      kind: 'http',
+      status: 429,
+      code: 'QuotaExceeded',
+      message: 'You exceeded your quota for the requested resource.',
+      errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }],
+    });
+  });
+
+  it.each([mwsPolicy, scraperPolicy])('$name: the same error is not an SP-API answer (unknown, with its code)', async (policy) => {
+    expect(await failureUnder(policy)).toEqual({ kind: 'unknown', code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' });
+  });
+
+  it('are carried by spApiPolicy and BUILT_IN_READERS only', () => {
+    const clientsOf = (policy: Policy) => (policy.readers.builtIn as LibraryReaderSet).clients;
+    expect(clientsOf(spApiPolicy)).toBe(SP_API_CLIENT_ERRORS);
+    expect(clientsOf(GENERIC)).toBe(SP_API_CLIENT_ERRORS);
+    expect(clientsOf(mwsPolicy)).toBeUndefined();
+    expect(clientsOf(scraperPolicy)).toBeUndefined();
   });
 });
 

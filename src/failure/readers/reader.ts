@@ -1,3 +1,4 @@
+import type { ClientErrors } from '../classify.js';
 import type { Failure } from '../failure.js';
 
 /**
@@ -139,6 +140,22 @@ export interface ReaderSet {
   readonly body: readonly BodyReader[];
   readonly hints: readonly HintReader[];
   readonly fallbackHints: readonly HintReader[];
+}
+
+/**
+ * A {@link ReaderSet} as the library's own sets are (`BUILT_IN_READERS`, the prebuilt policies'):
+ * with, when their API has client packages, how to recognise those packages' error classes.
+ * Internal: the shapes read the classifier's own types, so the public type leaves them out, and a
+ * set a user builds recognises none.
+ *
+ * @example
+ * ```ts
+ * const set: LibraryReaderSet = { body: [spApiJsonReader], hints: [], fallbackHints: [amznRequestIdHint], clients: SP_API_CLIENT_ERRORS };
+ * ```
+ */
+export interface LibraryReaderSet extends ReaderSet {
+  /** The client packages' error classes, tried on a cause chain node the generic checks did not classify. */
+  readonly clients?: ClientErrors;
 }
 
 /**

@@ -6,7 +6,8 @@ import { grpcPushbackVerdictHint } from './grpc-pushback-verdict.js';
 import { mwsQuotaHint } from './mws-quota.js';
 import { mwsTimestampHint } from './mws-timestamp.js';
 import { mwsXmlReader } from './mws-xml.js';
-import type { ReaderSet } from './reader.js';
+import { SP_API_CLIENT_ERRORS } from '../sp-api-clients.js';
+import type { LibraryReaderSet } from './reader.js';
 import { rateLimitFieldsQuotaHint } from './ratelimit-fields-quota.js';
 import { rateLimitFieldsWaitHint } from './ratelimit-fields-wait.js';
 import { rateLimitQuotaHint } from './ratelimit-quota.js';
@@ -41,6 +42,8 @@ import { xRateLimitWaitHint } from './x-ratelimit-wait.js';
  *   how fast the bucket refills, not when this request may go). The MWS `x-mws-quota-*` headers
  *   give no wait here: the MWS policy reads their reset through its own quota-reset schedule.
  * - `verdict`: `Stripe-Should-Retry`, then a negative or unparseable `grpc-retry-pushback-ms`.
+ * - `clients`: the error classes of client packages whose status hides in a code or a `cause`
+ *   (the SP-API clients'), tried after the generic checks of every cause chain node.
  * - `quota`: the first format present, whole: `x-mws-quota-*`, the IETF `RateLimit` field (with
  *   `RateLimit-Policy`), -05's `RateLimit-Limit`/`-Remaining`/`-Reset`, `X-RateLimit-*` (or
  *   `X-Rate-Limit-*`), then `x-amzn-RateLimit-Limit` (`ratePerSecond`).
@@ -54,7 +57,7 @@ import { xRateLimitWaitHint } from './x-ratelimit-wait.js';
  * BUILT_IN_READERS.body.map((reader) => reader.name); // ['sp-api-json', 'scraper-json', 'mws-xml']
  * ```
  */
-export const BUILT_IN_READERS: ReaderSet = {
+export const BUILT_IN_READERS: LibraryReaderSet = {
   // Exclusive formats (JSON is never XML; SP-API's list is `errors`, the scraper's `error`), so
   // their order only matters for a user's formats.
   body: [spApiJsonReader, scraperJsonReader, mwsXmlReader],
@@ -83,4 +86,6 @@ export const BUILT_IN_READERS: ReaderSet = {
   ],
   // Generic request id headers, which the error object's own request id outranks.
   fallbackHints: [amznRequestIdHint, requestIdHint],
+  // The error classes of the SP-API client packages (amazon-sp-api, @scaleleap's).
+  clients: SP_API_CLIENT_ERRORS,
 };

@@ -1,10 +1,11 @@
-import { fillHints, fillUserHints, readBodyFields } from './apply-readers.js';
+import { fillHints, readBodyFields } from './apply-readers.js';
+import { readersInOrder } from './checked-readers.js';
 import { classify, type HttpAnswer } from './classify.js';
 import { errorBodyFromText, errorBodyOf } from './error-body.js';
 import type { Failure } from './failure.js';
 import type { FailureDraft } from './failure-draft.js';
 import { readBodyText } from './read-body-text.js';
-import type { ErrorBody, FailureReaders, LibraryReaderSet, PolicyReaders, ReaderSet } from './readers/reader.js';
+import type { ErrorBody, FailureReaders, LibraryReaderSet, PolicyReaders } from './readers/reader.js';
 import { BUILT_IN_READERS } from './readers/registry.js';
 import { safeGet } from './safe-read.js';
 
@@ -72,10 +73,11 @@ export async function normalizeFailure(value: unknown, options: NormalizeOptions
  * is read asynchronously; a thrown error (the common failure: a client's error object) is
  * normalized at once. The engine's failure path uses it, so a failure costs no promise hops.
  *
- * It reads with exactly the readers it is given: `options.readers` is the policy's
- * ({@link PolicyReaders}), whose `builtIn` readers stand for the library's; without them no
- * built-in reader runs. It does not reach `BUILT_IN_READERS`, so an application whose policy
- * names a few readers (a prebuilt policy) bundles those few.
+ * It reads with exactly the readers it is given: `options.readers` is a compiled policy's
+ * (`policy.readers`), whose readers in order (the user's, checked when the policy was made, then
+ * its `builtIn` ones) it runs as they are; readers that are not a compiled policy's are not read.
+ * It reaches neither `BUILT_IN_READERS` nor the checking of a user's readers, so an application
+ * whose policy names a few readers (a prebuilt policy) bundles those few.
  *
  * @example
  * ```ts
@@ -87,46 +89,51 @@ export function normalizeFailureEager(value: unknown, options: NormalizeOptions 
   return normalizeWith(value, options, onlyGiven);
 }
 
-/** The library's readers to read with, given the caller's `readers`. */
-type BuiltInOf = (readers: unknown) => LibraryReaderSet;
+/** Every reader to read with, in the order they are tried, given the caller's `readers`. */
+type ReadersOf = (readers: unknown) => LibraryReaderSet;
 
-/** No reader of the library's: what an engine call reads with under a policy that carries none. */
-const NO_READERS: ReaderSet = { body: [], hints: [], fallbackHints: [] };
+/** No reader at all: what an engine call reads with under a policy that was not compiled by the library. */
+const NO_READERS: LibraryReaderSet = { body: [], hints: [], fallbackHints: [] };
 
-/** The policy's own built-in readers; none when the readers name none. */
+/** A compiled policy's readers, in order (its `inOrder`); none for anything else. */
 function onlyGiven(readers: unknown): LibraryReaderSet {
-  return policyReaderSet(readers) ?? NO_READERS;
+  return compiledInOrder(readers) ?? NO_READERS;
 }
 
-/** The policy's own built-in readers; every built-in one when the readers are not a policy's. */
+/**
+ * A compiled policy's readers in order; else the caller's own (checked) before the library's:
+ * the `builtIn` given, or every built-in one.
+ */
 function everyBuiltIn(readers: unknown): LibraryReaderSet {
-  return policyReaderSet(readers) ?? BUILT_IN_READERS;
+  return compiledInOrder(readers) ?? readersInOrder(readers, objectOrUndefined(safeGet(readers, 'builtIn')) ?? BUILT_IN_READERS);
 }
 
-function policyReaderSet(readers: unknown): LibraryReaderSet | undefined {
-  const set = safeGet(readers, 'builtIn');
-  return set !== null && typeof set === 'object' ? (set as LibraryReaderSet) : undefined;
+function compiledInOrder(readers: unknown): LibraryReaderSet | undefined {
+  return objectOrUndefined(safeGet(readers, 'inOrder'));
 }
 
-function normalizeWith(value: unknown, options: NormalizeOptions, builtInOf: BuiltInOf): Failure | Promise<Failure> {
+function objectOrUndefined(value: unknown): LibraryReaderSet | undefined {
+  return value !== null && typeof value === 'object' ? (value as LibraryReaderSet) : undefined;
+}
+
+function normalizeWith(value: unknown, options: NormalizeOptions, readersOf: ReadersOf): Failure | Promise<Failure> {
   try {
-    const readers = options.readers;
-    const builtIn = builtInOf(readers);
-    const found = classify(value, builtIn.clients);
+    const readers = readersOf(options.readers);
+    const found = classify(value, readers.clients);
     if (found.kind !== 'http') return compact(found);
     // Read before the body: a hint is relative to when the answer came, not to when its body ended.
     const now = options.now ?? Date.now();
-    if (found.response === undefined) return compact(complete(found, errorBodyOf(found.body), now, readers, builtIn));
-    return readAndComplete(found, found.response, now, options, builtIn);
+    if (found.response === undefined) return compact(complete(found, errorBodyOf(found.body), now, readers));
+    return readAndComplete(found, found.response, now, options, readers);
   } catch {
     return { kind: 'unknown' };
   }
 }
 
-async function readAndComplete(found: HttpAnswer, response: Parameters<typeof readBodyText>[0], now: number, options: NormalizeOptions, builtIn: ReaderSet): Promise<Failure> {
+async function readAndComplete(found: HttpAnswer, response: Parameters<typeof readBodyText>[0], now: number, options: NormalizeOptions, readers: LibraryReaderSet): Promise<Failure> {
   try {
     const body = errorBodyFromText(await readBodyText(response, options.signal, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS));
-    return compact(complete(found, body, now, options.readers, builtIn));
+    return compact(complete(found, body, now, readers));
   } catch {
     return { kind: 'unknown' };
   }
@@ -152,26 +159,25 @@ function compact(draft: Failure): Failure {
  */
 export function normalizeFailureSync(value: unknown, options: Pick<NormalizeOptions, 'now' | 'readers'> = {}): Failure {
   try {
-    const readers = options.readers;
-    const builtIn = everyBuiltIn(readers);
-    const found = classify(value, builtIn.clients);
+    const readers = everyBuiltIn(options.readers);
+    const found = classify(value, readers.clients);
     if (found.kind !== 'http') return found;
     // A Response's body is a stream, which cannot be read synchronously: it is left out.
     const body = found.response === undefined ? errorBodyOf(found.body) : undefined;
-    return complete(found, body, options.now ?? Date.now(), readers, builtIn);
+    return complete(found, body, options.now ?? Date.now(), readers);
   } catch {
     return { kind: 'unknown' };
   }
 }
 
 /**
- * An HTTP answer made a Failure. Each field takes the first value in the order the reader set
- * gives (see `BUILT_IN_READERS`): body fields over the error object's own code and message;
- * request id from the body, then the headers, with the error object's own between `hints` (the
- * MWS header) and `fallbackHints` (the generic ones).
+ * An HTTP answer made a Failure. Each field takes the first value in the order the readers give
+ * (see `BUILT_IN_READERS`; a user's readers first): body fields over the error object's own code
+ * and message; request id from the body, then the headers, with the error object's own between
+ * `hints` (the MWS header) and `fallbackHints` (the generic ones).
  */
-function complete(answer: HttpAnswer, body: ErrorBody | undefined, now: number, user: FailureReaders | undefined, builtIn: ReaderSet): Failure {
-  const fields = body === undefined ? undefined : readBodyFields(body, user, builtIn.body);
+function complete(answer: HttpAnswer, body: ErrorBody | undefined, now: number, readers: LibraryReaderSet): Failure {
+  const fields = body === undefined ? undefined : readBodyFields(body, readers.body);
   const draft: FailureDraft = { kind: 'http', status: answer.status };
   const code = fields?.code ?? answer.code;
   if (code !== undefined) draft.code = code;
@@ -179,9 +185,8 @@ function complete(answer: HttpAnswer, body: ErrorBody | undefined, now: number, 
   if (message !== undefined) draft.message = message;
   if (fields?.requestId !== undefined) draft.requestId = fields.requestId;
   if (fields?.errors !== undefined) draft.errors = fields.errors;
-  fillUserHints(draft, answer.headers, now, user);
-  fillHints(draft, answer.headers, now, builtIn.hints);
+  fillHints(draft, answer.headers, now, readers.hints);
   if (draft.requestId === undefined && answer.requestId !== undefined) draft.requestId = answer.requestId;
-  fillHints(draft, answer.headers, now, builtIn.fallbackHints);
+  fillHints(draft, answer.headers, now, readers.fallbackHints);
   return draft;
 }

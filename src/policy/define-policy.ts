@@ -1,5 +1,6 @@
 import type { Failure } from '../failure/failure.js';
-import type { FailureReaders, Hints, LibraryReaderSet, PolicyReaders, ReaderSet } from '../failure/readers/reader.js';
+import { readersInOrder } from '../failure/checked-readers.js';
+import type { CompiledReaders, FailureReaders, Hints, LibraryReaderSet, PolicyReaders } from '../failure/readers/reader.js';
 import { BUILT_IN_READERS } from '../failure/readers/registry.js';
 import type { FieldSet } from '../shared/fields.js';
 import { checkOptionKeys } from '../shared/option-keys.js';
@@ -96,8 +97,8 @@ const EXTRAS_KEYS = ['readers'] as const;
  */
 export function definePolicy(spec: PolicySpec, extras?: PolicyExtras): Policy {
   checkOptionKeys('definePolicy', extras, EXTRAS_KEYS);
-  const readers = policyReaders(validateReaders(extras?.readers), BUILT_IN_READERS);
-  return compilePolicy(validatePolicySpec(spec), readers, redefine);
+  const user = validateReaders(extras?.readers);
+  return compilePolicy(validatePolicySpec(spec), policyReaders(user, BUILT_IN_READERS, readersInOrder(user, BUILT_IN_READERS)), redefine);
 }
 
 /**
@@ -119,7 +120,7 @@ export function definePolicy(spec: PolicySpec, extras?: PolicyExtras): Policy {
  * ```
  */
 export function definePrebuiltPolicy(spec: PolicySpec, builtIn: LibraryReaderSet): Policy {
-  return compilePolicy(spec, policyReaders(undefined, builtIn), rebuild);
+  return compilePolicy(spec, policyReaders(undefined, builtIn, builtIn), rebuild);
 }
 
 /** `with` of a policy from {@link definePolicy}: the whole spec validated again, the user's readers kept. */
@@ -132,9 +133,9 @@ function rebuild(spec: PolicySpec, readers: PolicyReaders): Policy {
   return compilePolicy(validatePolicyOverValidRules(spec), readers, rebuild);
 }
 
-/** The user's readers (checked) and the library's, as one frozen {@link PolicyReaders}. */
-function policyReaders(user: FailureReaders | undefined, builtIn: ReaderSet): PolicyReaders {
-  return Object.freeze({ ...user, builtIn });
+/** The user's readers (validated) and the library's, as one frozen {@link PolicyReaders}, with all of them in order (`inOrder`, internal). */
+function policyReaders(user: FailureReaders | undefined, builtIn: LibraryReaderSet, inOrder: LibraryReaderSet): CompiledReaders {
+  return Object.freeze(Object.defineProperty({ ...user, builtIn }, 'inOrder', { value: inOrder }) as CompiledReaders);
 }
 
 /**

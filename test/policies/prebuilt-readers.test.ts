@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LibraryReaderSet } from '../../src/failure/readers/reader.js';
+import type { CompiledReaders, LibraryReaderSet } from '../../src/failure/readers/reader.js';
 import { BUILT_IN_READERS } from '../../src/failure/readers/registry.js';
 import { SP_API_CLIENT_ERRORS } from '../../src/failure/sp-api-clients.js';
 import {
@@ -248,5 +248,22 @@ describe('the readers a prebuilt policy carries', () => {
     for (const list of ['body', 'hints', 'fallbackHints'] as const) expect(isSubsequence(builtIn[list], BUILT_IN_READERS[list])).toBe(true);
     expect(policy.readers.body).toBeUndefined();
     expect(policy.readers.hints).toBeUndefined();
+    // Read as they are: no readers of its own to check and put first.
+    expect((policy.readers as CompiledReaders).inOrder).toBe(builtIn);
+  });
+
+  it('a policy from definePolicy reads its own readers, checked, before every built-in one (inOrder, internal)', () => {
+    const acmeBody = { name: 'acme', read: () => undefined };
+    const acmeHint = { name: 'acme-trace', field: 'requestId' as const, read: () => undefined };
+    const acme = definePolicy({ name: 'acme', rules: [{ match: {}, retry: false }] }, { readers: { body: [acmeBody], hints: [acmeHint] } });
+    const { inOrder } = acme.readers as CompiledReaders;
+    expect(names(inOrder)).toEqual({
+      body: ['acme', ...BUILT_IN_READERS.body.map((r) => r.name)],
+      hints: ['acme-trace', ...BUILT_IN_READERS.hints.map((r) => r.name)],
+      fallbackHints: BUILT_IN_READERS.fallbackHints.map((r) => r.name),
+    });
+    expect(inOrder.body[0]).not.toBe(acmeBody); // checked: a throw or a wrong value is no answer
+    expect(Object.keys(acme.readers)).toEqual(['body', 'hints', 'builtIn']);
+    expect((GENERIC.readers as CompiledReaders).inOrder).toBe(BUILT_IN_READERS);
   });
 });

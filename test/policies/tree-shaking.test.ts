@@ -67,7 +67,7 @@ describe('a prebuilt policy does not bring the row checks of the spec validator'
 });
 
 describe('a prebuilt policy bundles only the readers it names', () => {
-  /** Strings only these modules hold: the structured-field parser, the IETF RateLimit reader, the X-RateLimit and other vendors' readers. */
+  /** Text only these modules hold: the structured-field parser, the IETF RateLimit reader, the X-RateLimit and other vendors' readers, the SP-API clients' error classes, the checks of a user's readers. */
   const FOREIGN = {
     'structured-fields': 'malformed structured field',
     'ietf-ratelimit': '"ratelimit-policy"',
@@ -75,6 +75,8 @@ describe('a prebuilt policy bundles only the readers it names', () => {
     'stripe-should-retry': '"stripe-should-retry"',
     'grpc-pushback': '"grpc-retry-pushback-ms"',
     'sp-api-clients': '"SellingPartnerTooManyRequestsError"',
+    // The checks of a user's readers: a policy without readers of its own needs none of them.
+    'checked-readers': 'function checkedQuota(',
   };
   const foreignIn = (code: string): string[] => Object.entries(FOREIGN).flatMap(([module, marker]) => (code.includes(marker) ? [module] : []));
 

@@ -175,3 +175,19 @@ export interface PolicyReaders extends FailureReaders {
   /** The library's readers the policy reads with, after the user's. */
   readonly builtIn: ReaderSet;
 }
+
+/**
+ * {@link PolicyReaders} as `definePolicy` and the prebuilt policies make them: with `inOrder`,
+ * every reader the policy reads with in the order they are tried (the user's, checked, then the
+ * library's), resolved once when the policy is made, so reading a failure runs trusted lists only
+ * and a policy without readers of its own bundles no checking code. Internal: `inOrder` is not
+ * enumerable, and the public type leaves it out.
+ *
+ * @example
+ * ```ts
+ * (mwsPolicy.readers as CompiledReaders).inOrder === mwsPolicy.readers.builtIn; // true: no readers of its own
+ * ```
+ */
+export interface CompiledReaders extends PolicyReaders {
+  readonly inOrder: LibraryReaderSet;
+}

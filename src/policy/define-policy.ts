@@ -11,7 +11,8 @@ import type { CompiledRule } from './compiled-rule.js';
 import type { Decision, DecisionState } from './decision.js';
 import { makeDecide } from './decide.js';
 import type { PolicySpec } from './policy-spec.js';
-import { RuleIndex } from './rule-index.js';
+import { indexCompositeRows } from './composite-rows.js';
+import { RuleIndex, type CompositeIndexer } from './rule-index.js';
 import { ruleId } from './match-fields.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_SCHEDULE, validatePolicyOverValidRules, validatePolicySpec } from './validate-policy.js';
 
@@ -98,7 +99,7 @@ const EXTRAS_KEYS = ['readers'] as const;
 export function definePolicy(spec: PolicySpec, extras?: PolicyExtras): Policy {
   checkOptionKeys('definePolicy', extras, EXTRAS_KEYS);
   const user = validateReaders(extras?.readers);
-  return compilePolicy(validatePolicySpec(spec), policyReaders(user, BUILT_IN_READERS, readersInOrder(user, BUILT_IN_READERS)), redefine);
+  return compilePolicy(validatePolicySpec(spec), policyReaders(user, BUILT_IN_READERS, readersInOrder(user, BUILT_IN_READERS)), redefine, indexCompositeRows);
 }
 
 /**
@@ -120,7 +121,7 @@ export function definePolicy(spec: PolicySpec, extras?: PolicyExtras): Policy {
  * ```
  */
 export function definePrebuiltPolicy(spec: PolicySpec, builtIn: LibraryReaderSet): Policy {
-  return compilePolicy(spec, policyReaders(undefined, builtIn, builtIn), rebuild);
+  return compilePolicy(spec, policyReaders(undefined, builtIn, builtIn), rebuild, undefined);
 }
 
 /** `with` of a policy from {@link definePolicy}: the whole spec validated again, the user's readers kept. */
@@ -130,7 +131,7 @@ function redefine(spec: PolicySpec, { body, hints }: PolicyReaders): Policy {
 
 /** `with` of a prebuilt policy: its rows are valid, so only what `with` may change is checked; its readers are kept. */
 function rebuild(spec: PolicySpec, readers: PolicyReaders): Policy {
-  return compilePolicy(validatePolicyOverValidRules(spec), readers, rebuild);
+  return compilePolicy(validatePolicyOverValidRules(spec), readers, rebuild, undefined);
 }
 
 /** The user's readers (validated) and the library's, as one frozen {@link PolicyReaders}, with all of them in order (`inOrder`, internal). */
@@ -139,10 +140,17 @@ function policyReaders(user: FailureReaders | undefined, builtIn: LibraryReaderS
 }
 
 /**
- * A validated spec made a {@link Policy}. `remake` is what the policy's `with` calls: passed in,
- * so a prebuilt policy's code reaches no full validator.
+ * A validated spec made a {@link Policy}. `remake` is what the policy's `with` calls, and
+ * `indexComposite` the lookup of rows that combine match fields: both passed in, so a prebuilt
+ * policy's code reaches neither the full validator nor the composite lookup (its rows constrain
+ * one field each; a row that did not would throw here, at import).
  */
-function compilePolicy(spec: PolicySpec, readers: PolicyReaders, remake: (spec: PolicySpec, readers: PolicyReaders) => Policy): Policy {
+function compilePolicy(
+  spec: PolicySpec,
+  readers: PolicyReaders,
+  remake: (spec: PolicySpec, readers: PolicyReaders) => Policy,
+  indexComposite: CompositeIndexer | undefined,
+): Policy {
   const valid = deepFreeze(structuredCloneJson(spec));
   const defaultSchedule: ScheduleSpec = valid.schedule ?? DEFAULT_SCHEDULE;
   const defaultJitter: JitterSpec = valid.jitter ?? 'none';
@@ -162,7 +170,7 @@ function compilePolicy(spec: PolicySpec, readers: PolicyReaders, remake: (spec: 
       }),
     ),
   );
-  const index = new RuleIndex(rules);
+  const index = new RuleIndex(rules, indexComposite);
   const maxAttempts = valid.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const maxDelayMs = valid.maxDelayMs ?? MAX_TIMER_DELAY_MS;
   const decide = makeDecide(rules, index, maxAttempts, maxDelayMs);

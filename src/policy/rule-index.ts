@@ -2,8 +2,42 @@ import { FAILURE_KINDS, type Failure, type FailureKind } from '../failure/failur
 import type { CompiledRule } from './compiled-rule.js';
 import { isStatusClass, toList } from './match-fields.js';
 
-/** No row: larger than any row index, so `Math.min` with it is a no-op. */
-const NONE = Number.MAX_SAFE_INTEGER;
+/**
+ * No row: larger than any row index, so `Math.min` with it is a no-op.
+ *
+ * @example
+ * ```ts
+ * const best = Math.min(NO_ROW, byCode.get(code) ?? NO_ROW);
+ * ```
+ */
+export const NO_ROW = Number.MAX_SAFE_INTEGER;
+const NONE = NO_ROW;
+
+/**
+ * The lookup of rows that combine match fields (`{ code, status }`), by composite keys: the
+ * lowest index of such a row matching the failure, or {@link NO_ROW}.
+ *
+ * @example
+ * ```ts
+ * const composite: CompositeLookup = indexCompositeRows([row]);
+ * composite.find({ kind: 'http', status: 503, code: 'Busy' }); // row.index
+ * ```
+ */
+export interface CompositeLookup {
+  find(failure: Failure): number;
+}
+
+/**
+ * Builds the {@link CompositeLookup} of a table's combining rows (`composite-rows.ts`). Passed to
+ * a {@link RuleIndex} by `definePolicy`; a prebuilt table has no such row, so an application
+ * that only imports one does not bundle it.
+ *
+ * @example
+ * ```ts
+ * const index = new RuleIndex(rules, indexCompositeRows);
+ * ```
+ */
+export type CompositeIndexer = (rows: readonly CompiledRule[]) => CompositeLookup;
 /** Statuses 0–599 have a slot each in the lookup table; one more slot stands for "no status". */
 const STATUS_SLOTS = 600;
 /**
@@ -33,7 +67,9 @@ function kindSlotOf(kind: FailureKind): number | undefined {
  * field, keyed by value, holding the lowest row index per value. A failure looks up its code,
  * status, status class and kind once each and takes the lowest index found: since every row sits
  * in the map of the field it matches on, that is exactly the first row a scan would find.
- * Rows that combine fields (`{ code, status }`) are rarer and go through composite keys.
+ * Rows that combine fields (`{ code, status }`) are rarer and go through composite keys, built by
+ * the `indexComposite` the index is given (a table with such a row and none throws: the library's
+ * own tables have none).
  */
 export class RuleIndex {
   private readonly byCode = new Map<string, number>();
@@ -42,11 +78,18 @@ export class RuleIndex {
   private readonly byClass: number[] = [NONE, NONE, NONE, NONE, NONE, NONE];
   private readonly byKind = new Map<FailureKind, number>();
   private catchAll = NONE;
-  /** Composite rows: shape (which fields) → composite key → lowest row index. */
-  private readonly composite = new Map<number, Map<string, number>>();
+  /** The rows that combine fields, when the table has any. */
+  private readonly composite: CompositeLookup | undefined;
 
-  constructor(private readonly rules: readonly CompiledRule[]) {
-    for (const rule of rules) this.add(rule);
+  constructor(
+    private readonly rules: readonly CompiledRule[],
+    indexComposite?: CompositeIndexer,
+  ) {
+    const composite: CompiledRule[] = [];
+    for (const rule of rules) if (!this.add(rule)) composite.push(rule);
+    if (composite.length === 0) return;
+    if (indexComposite === undefined) throw new Error(`rule "${composite[0]!.id}" combines match fields, and this index was given no composite lookup`);
+    this.composite = indexComposite(composite);
   }
 
   /** The first row matching the failure, or undefined when none does. */
@@ -65,7 +108,7 @@ export class RuleIndex {
       const byCode = this.byCode.get(code);
       if (byCode !== undefined && byCode < best) best = byCode;
     }
-    if (this.composite.size > 0) best = Math.min(best, this.findComposite(failure));
+    if (this.composite !== undefined) best = Math.min(best, this.composite.find(failure));
     return best === NONE ? undefined : this.rules[best];
   }
 
@@ -91,14 +134,15 @@ export class RuleIndex {
   /** Built at the first lookup, so defining a policy that never decides costs nothing. */
   private table: Int32Array | Float64Array | undefined;
 
-  private add(rule: CompiledRule): void {
+  /** Adds a row that constrains one field or none; false for a row that combines fields. */
+  private add(rule: CompiledRule): boolean {
     const { code, status, kind } = rule.match;
     const fields = (code !== undefined ? 1 : 0) + (status !== undefined ? 1 : 0) + (kind !== undefined ? 1 : 0);
     const keep = <K>(map: Map<K, number>, key: K): void => {
       if (!map.has(key)) map.set(key, rule.index);
     };
+    if (fields > 1) return false;
     if (fields === 0) this.catchAll = Math.min(this.catchAll, rule.index);
-    else if (fields > 1) this.addComposite(rule);
     else if (code !== undefined) for (const c of toList(code)) keep(this.byCode, c);
     else if (kind !== undefined) for (const k of toList(kind)) keep(this.byKind, k);
     else {
@@ -111,55 +155,11 @@ export class RuleIndex {
         }
       }
     }
+    return true;
   }
-
-  private addComposite(rule: CompiledRule): void {
-    const codes = rule.match.code === undefined ? [undefined] : toList(rule.match.code);
-    const statuses = rule.match.status === undefined ? [undefined] : toList(rule.match.status);
-    const kinds = rule.match.kind === undefined ? [undefined] : toList(rule.match.kind);
-    for (const code of codes) {
-      for (const status of statuses) {
-        for (const kind of kinds) {
-          const shape = shapeOf(code !== undefined, status === undefined ? undefined : isStatusClass(status), kind !== undefined);
-          let keys = this.composite.get(shape);
-          if (keys === undefined) this.composite.set(shape, (keys = new Map()));
-          const key = compositeKey(code, status === undefined ? undefined : String(status), kind);
-          if (!keys.has(key)) keys.set(key, rule.index);
-        }
-      }
-    }
-  }
-
-  private findComposite(failure: Failure): number {
-    let best = NONE;
-    for (const [shape, keys] of this.composite) {
-      const wantsCode = (shape & CODE) !== 0;
-      const wantsStatus = (shape & STATUS) !== 0;
-      const wantsClass = (shape & STATUS_CLASS) !== 0;
-      if (wantsCode && failure.code === undefined) continue;
-      if ((wantsStatus || wantsClass) && (failure.status === undefined || (wantsClass && classOf(failure.status) === 0))) continue;
-      const status = wantsStatus ? String(failure.status) : wantsClass ? `${classOf(failure.status!)}xx` : undefined;
-      const index = keys.get(compositeKey(wantsCode ? failure.code : undefined, status, (shape & KIND) !== 0 ? failure.kind : undefined));
-      if (index !== undefined && index < best) best = index;
-    }
-    return best;
-  }
-}
-
-const CODE = 1;
-const STATUS = 2;
-const STATUS_CLASS = 4;
-const KIND = 8;
-
-function shapeOf(code: boolean, statusIsClass: boolean | undefined, kind: boolean): number {
-  return (code ? CODE : 0) | (statusIsClass === undefined ? 0 : statusIsClass ? STATUS_CLASS : STATUS) | (kind ? KIND : 0);
-}
-
-function compositeKey(code: string | undefined, status: string | undefined, kind: string | undefined): string {
-  return `${code ?? ''}\u0000${status ?? ''}\u0000${kind ?? ''}`;
 }
 
 /** 1 to 5 for statuses 100 to 599; 0 (a slot no row uses) for anything else. */
-function classOf(status: number): number {
+export function classOf(status: number): number {
   return status >= 100 && status < 600 ? Math.floor(status / 100) : 0;
 }

@@ -67,7 +67,7 @@ describe('a prebuilt policy does not bring the row checks of the spec validator'
 });
 
 describe('a prebuilt policy bundles only the readers it names', () => {
-  /** Text only these modules hold: the structured-field parser, the IETF RateLimit reader, the X-RateLimit and other vendors' readers, the SP-API clients' error classes, the checks of a user's readers. */
+  /** Text only these modules hold: the structured-field parser, the IETF RateLimit reader, the X-RateLimit and other vendors' readers, the SP-API clients' error classes, the checks of a user's readers, the composite row lookup. */
   const FOREIGN = {
     'structured-fields': 'malformed structured field',
     'ietf-ratelimit': '"ratelimit-policy"',
@@ -77,6 +77,8 @@ describe('a prebuilt policy bundles only the readers it names', () => {
     'sp-api-clients': '"SellingPartnerTooManyRequestsError"',
     // The checks of a user's readers: a policy without readers of its own needs none of them.
     'checked-readers': 'function checkedQuota(',
+    // The lookup of rows that combine match fields: no prebuilt table has one.
+    'composite-rows': 'CompositeRows',
   };
   const foreignIn = (code: string): string[] => Object.entries(FOREIGN).flatMap(([module, marker]) => (code.includes(marker) ? [module] : []));
 

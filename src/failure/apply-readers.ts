@@ -32,9 +32,6 @@ export function readBodyFields(body: ErrorBody, readers: readonly BodyReader[]):
  * ```
  */
 export function fillHints(draft: FailureDraft, headers: unknown, now: number, readers: readonly HintReader[]): void {
-  // Every hint reader reads headers: an error that carries none (a thrown Error with a `status`)
-  // would only run each reader to its first `undefined`, a fifth of such a failure's cost.
-  if (headers === undefined || headers === null) return;
   for (let i = 0; i < readers.length; i++) fillHint(draft, readers[i]!, headers, now);
 }
 

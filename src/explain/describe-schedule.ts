@@ -1,12 +1,12 @@
-import { jitterKey, jitterKindOf } from '../schedule/jitter-kinds.js';
-import { scheduleKindOf } from '../schedule/schedule-kinds.js';
+import { jitterDescriptionOf, scheduleDescriptionOf } from '../schedule/descriptions.js';
+import { jitterKey } from '../schedule/jitter-kinds.js';
 import type { JitterSpec, ScheduleSpec } from '../schedule/schedule-spec.js';
 
 // Kept importable from here: the CLI, the demo and the timeline format durations with it.
 export { formatMs } from '../schedule/format-ms.js';
 
 /**
- * A schedule in words, each kind described by its registry entry.
+ * A schedule in words, each kind by its description (`SCHEDULE_DESCRIPTIONS`).
  *
  * @example
  * ```ts
@@ -15,11 +15,11 @@ export { formatMs } from '../schedule/format-ms.js';
  * ```
  */
 export function describeSchedule(schedule: ScheduleSpec): string {
-  return scheduleKindOf(schedule.type).describe(schedule, describeSchedule);
+  return scheduleDescriptionOf(schedule.type)(schedule, describeSchedule);
 }
 
 /**
- * A jitter in words, each kind described by its registry entry.
+ * A jitter in words, each kind by its description (`JITTER_DESCRIPTIONS`).
  *
  * @example
  * ```ts
@@ -27,5 +27,5 @@ export function describeSchedule(schedule: ScheduleSpec): string {
  * ```
  */
 export function describeJitter(jitter: JitterSpec): string {
-  return jitterKindOf(jitterKey(jitter)).describe(jitter);
+  return jitterDescriptionOf(jitterKey(jitter))(jitter);
 }

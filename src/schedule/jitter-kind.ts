@@ -59,9 +59,11 @@ export interface ObjectJitterForm<J> {
 export type JitterForm<J> = J extends string ? 'name' : ObjectJitterForm<J>;
 
 /**
- * One kind of {@link JitterSpec}: its form (and so its validation), its algorithm and its
- * description. Members are function-typed properties (not methods) so their parameters are
- * checked strictly: an entry written for one kind does not fit the slot of another.
+ * One kind of {@link JitterSpec}: its form (and so its validation) and its algorithm. Its
+ * description, for the docs renderers only, is registered apart (`JITTER_DESCRIPTIONS`), so an
+ * application that only retries does not bundle it. Members are function-typed properties (not
+ * methods) so their parameters are checked strictly: an entry written for one kind does not fit
+ * the slot of another.
  *
  * @typeParam J - the spec this kind handles, e.g. `'full'` or `{ type: 'additive'; maxMs: number }`
  * @example
@@ -69,7 +71,6 @@ export type JitterForm<J> = J extends string ? 'name' : ObjectJitterForm<J>;
  * const full: JitterKind<'full'> = {
  *   form: 'name',
  *   compile: () => (delayMs, _baseMs, _previousMs, random) => fullJitter(delayMs, random),
- *   describe: () => 'full',
  * };
  * ```
  */
@@ -78,9 +79,17 @@ export interface JitterKind<J> {
   readonly form: JitterForm<J>;
   /** The algorithm for a validated spec, built once per row. */
   readonly compile: (spec: J) => JitterFunction;
-  /** The spec in words, for explain and the README's tables. */
-  readonly describe: (spec: J) => string;
 }
+
+/**
+ * A jitter of spec `J` in words, for explain and the README's tables.
+ *
+ * @example
+ * ```ts
+ * const describeFull: JitterDescription<'full'> = () => 'full';
+ * ```
+ */
+export type JitterDescription<J> = (spec: J) => string;
 
 /**
  * The key a jitter spec is registered under: a named jitter's name, an object jitter's `type`.
@@ -114,4 +123,18 @@ export type JitterOf<K, J = JitterSpec> = J extends string ? (J extends K ? J : 
  */
 export type JitterKinds<J = JitterSpec> = {
   readonly [K in JitterKey<J>]: JitterKind<JitterOf<K, J>>;
+};
+
+/**
+ * A registry with one {@link JitterDescription} per key of the union `J`: adding a kind to
+ * {@link JitterSpec} without a description makes it fail to compile, as {@link JitterKinds} does.
+ *
+ * @typeParam J - the spec union; {@link JitterSpec} unless a test widens it
+ * @example
+ * ```ts
+ * const descriptions: JitterDescriptions = { none: () => 'none', full: () => 'full', ... };
+ * ```
+ */
+export type JitterDescriptions<J = JitterSpec> = {
+  readonly [K in JitterKey<J>]: JitterDescription<JitterOf<K, J>>;
 };

@@ -56,7 +56,7 @@ export function jitterKey(spec: JitterSpec): JitterKey<JitterSpec> {
  *
  * @example
  * ```ts
- * jitterKindOf(jitterKey(spec)).describe(spec);
+ * jitterKindOf(jitterKey(spec)).compile(spec);
  * ```
  */
 export function jitterKindOf<K extends JitterKey<JitterSpec>>(key: K): JitterKind<JitterOf<K>> {

@@ -26,9 +26,12 @@ export interface ScheduleCheck {
 }
 
 /**
- * One kind of {@link ScheduleSpec}: everything the library does with it, in one place. Members
- * are function-typed properties (not methods) so their parameters are checked strictly: an
- * entry written for one kind does not fit the slot of another.
+ * One kind of {@link ScheduleSpec}: what the library does with it when it retries (its fields,
+ * validation and compiled form). Its description, for the docs renderers only, is a
+ * {@link ScheduleDescription} in the same file, registered apart (`SCHEDULE_DESCRIPTIONS`) so an
+ * application that only retries does not bundle it. Members are function-typed properties (not
+ * methods) so their parameters are checked strictly: an entry written for one kind does not fit
+ * the slot of another.
  *
  * @typeParam S - the spec this kind handles, e.g. `{ type: 'constant'; delayMs: number }`
  * @example
@@ -37,7 +40,6 @@ export interface ScheduleCheck {
  *   fields: { type: true, delayMs: true },
  *   validate: (spec, check) => checkDelay(spec['delayMs'], `${check.field}.delayMs`, check.maxDelayMs, check.fail),
  *   compile: (spec) => ({ hint: 'none', mode: 'prefer', stepDelayMs: () => spec.delayMs, baseMs: spec.delayMs, capMs: undefined }),
- *   describe: (spec) => formatMs(spec.delayMs),
  * };
  * ```
  */
@@ -48,9 +50,33 @@ export interface ScheduleKind<S extends { readonly type: string }> {
   readonly validate: (spec: Record<string, unknown>, check: ScheduleCheck) => void;
   /** Flattens a validated spec for decide; a hint kind compiles its fallback with `compileFallback`. */
   readonly compile: (spec: S, compileFallback: (fallback: ScheduleSpec) => CompiledSchedule) => CompiledSchedule;
-  /** The spec in words, for explain and the README's tables. */
-  readonly describe: (spec: S, describeFallback: (fallback: ScheduleSpec) => string) => string;
 }
+
+/**
+ * A schedule of kind `S` in words, for explain and the README's tables; a hint kind describes its
+ * fallback with `describeFallback`.
+ *
+ * @typeParam S - the spec this description reads
+ * @example
+ * ```ts
+ * const describeConstant: ScheduleDescription<ScheduleOf<'constant'>> = ({ delayMs }) => formatMs(delayMs);
+ * ```
+ */
+export type ScheduleDescription<S> = (spec: S, describeFallback: (fallback: ScheduleSpec) => string) => string;
+
+/**
+ * A registry with one {@link ScheduleDescription} per `type` of the union `S`: adding a kind to
+ * {@link ScheduleSpec} without a description makes it fail to compile, as {@link ScheduleKinds} does.
+ *
+ * @typeParam S - the spec union; {@link ScheduleSpec} unless a test widens it
+ * @example
+ * ```ts
+ * const descriptions: ScheduleDescriptions = { list: describeList, constant: describeConstant, ... };
+ * ```
+ */
+export type ScheduleDescriptions<S extends { readonly type: string } = ScheduleSpec> = {
+  readonly [K in S['type']]: ScheduleDescription<ScheduleOf<K, S>>;
+};
 
 /**
  * The spec of the union `S` whose `type` is `K`.

@@ -13,7 +13,7 @@ import type { ScheduleSpec } from './schedule-spec.js';
  *
  * @example
  * ```ts
- * SCHEDULE_KINDS.constant.describe({ type: 'constant', delayMs: 500 }, describeSchedule); // '500 ms'
+ * SCHEDULE_KINDS.constant.compile({ type: 'constant', delayMs: 500 }, compileSchedule).stepDelayMs(1); // 500
  * ```
  */
 export const SCHEDULE_KINDS: ScheduleKinds = {
@@ -36,12 +36,12 @@ export const SCHEDULE_TYPES: readonly string[] = Object.freeze(Object.keys(SCHED
 
 /**
  * The registry entry for a `type`, typed for that type's spec. Called with the `type` of a
- * spec of the whole union, it is typed for the whole union, so `scheduleKindOf(spec.type).describe(spec, ...)`
+ * spec of the whole union, it is typed for the whole union, so `scheduleKindOf(spec.type).compile(spec, ...)`
  * compiles without a cast.
  *
  * @example
  * ```ts
- * scheduleKindOf(spec.type).describe(spec, describeSchedule);
+ * scheduleKindOf(spec.type).compile(spec, compileSchedule);
  * ```
  */
 export function scheduleKindOf<K extends ScheduleSpec['type']>(type: K): ScheduleKind<ScheduleOf<K>> {

@@ -1,14 +1,16 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { CompiledSchedule } from '../../src/schedule/compiled-schedule.js';
-import type { JitterKey, JitterKind, JitterKinds } from '../../src/schedule/jitter-kind.js';
+import { JITTER_DESCRIPTIONS, jitterDescriptionOf, SCHEDULE_DESCRIPTIONS, scheduleDescriptionOf } from '../../src/schedule/descriptions.js';
+import type { JitterDescriptions, JitterKey, JitterKind, JitterKinds } from '../../src/schedule/jitter-kind.js';
 import { JITTER_KINDS, jitterKindOf } from '../../src/schedule/jitter-kinds.js';
-import type { ScheduleKind, ScheduleKinds } from '../../src/schedule/schedule-kind.js';
+import type { ScheduleDescriptions, ScheduleKind, ScheduleKinds } from '../../src/schedule/schedule-kind.js';
 import { SCHEDULE_KINDS, scheduleKindOf } from '../../src/schedule/schedule-kinds.js';
 import type { JitterSpec, ScheduleSpec } from '../../src/schedule/schedule-spec.js';
 
 // The kinds a future version might add. Each test widens a spec union with one and shows that the
-// registry objects the library ships no longer satisfy the registry type: so adding a kind to
-// ScheduleSpec or JitterSpec without a registry entry fails `npm run typecheck`.
+// registry objects the library ships (the kinds, and their descriptions) no longer satisfy the
+// registry type: so adding a kind to ScheduleSpec or JitterSpec without a registry entry or
+// without a description fails `npm run typecheck`.
 type Fibonacci = { readonly type: 'fibonacci'; readonly baseMs: number };
 type Gaussian = { readonly type: 'gaussian'; readonly sigmaMs: number };
 
@@ -16,14 +18,14 @@ const fibonacci: ScheduleKind<Fibonacci> = {
   fields: { type: true, baseMs: true },
   validate: () => undefined,
   compile: ({ baseMs }): CompiledSchedule => ({ hint: 'none', mode: 'prefer', stepDelayMs: (attempt) => baseMs * attempt, baseMs, capMs: undefined }),
-  describe: ({ baseMs }) => `${baseMs} ms · fib(attempt)`,
 };
-const cubic: JitterKind<'cubic'> = { form: 'name', compile: () => (delayMs, _b, _p, r) => delayMs * r ** 3, describe: () => 'cubic' };
+const describeFibonacci = ({ baseMs }: Fibonacci): string => `${baseMs} ms · fib(attempt)`;
+const cubic: JitterKind<'cubic'> = { form: 'name', compile: () => (delayMs, _b, _p, r) => delayMs * r ** 3 };
 const gaussian: JitterKind<Gaussian> = {
   form: { fields: { type: true, sigmaMs: true }, validate: () => undefined },
   compile: ({ sigmaMs }) => (delayMs, _b, _p, r) => delayMs + sigmaMs * r,
-  describe: ({ sigmaMs }) => `+ N(0, ${sigmaMs} ms)`,
 };
+const describeGaussian = ({ sigmaMs }: Gaussian): string => `+ N(0, ${sigmaMs} ms)`;
 
 describe('the schedule registry is checked against ScheduleSpec', () => {
   it('is keyed by exactly the spec types', () => {
@@ -57,9 +59,29 @@ describe('the schedule registry is checked against ScheduleSpec', () => {
   });
 
   it('types a lookup by the spec of its type', () => {
-    expectTypeOf(scheduleKindOf('list').describe).parameter(0).toEqualTypeOf<Extract<ScheduleSpec, { type: 'list' }>>();
+    expectTypeOf(scheduleKindOf('list').compile).parameter(0).toEqualTypeOf<Extract<ScheduleSpec, { type: 'list' }>>();
     // @ts-expect-error a constant spec is not a list spec
-    scheduleKindOf('list').describe({ type: 'constant', delayMs: 1 }, () => '');
+    scheduleKindOf('list').compile({ type: 'constant', delayMs: 1 }, () => undefined as never);
+  });
+});
+
+describe('the schedule descriptions are checked against ScheduleSpec', () => {
+  it('are keyed by exactly the spec types', () => {
+    expectTypeOf<keyof typeof SCHEDULE_DESCRIPTIONS>().toEqualTypeOf<ScheduleSpec['type']>();
+  });
+
+  it('cannot stand for a union with one more kind', () => {
+    // @ts-expect-error Property 'fibonacci' is missing: the kind has no description
+    const missing: ScheduleDescriptions<ScheduleSpec | Fibonacci> = SCHEDULE_DESCRIPTIONS;
+    const complete: ScheduleDescriptions<ScheduleSpec | Fibonacci> = { ...SCHEDULE_DESCRIPTIONS, fibonacci: describeFibonacci };
+    void missing;
+    void complete;
+  });
+
+  it('types a lookup by the spec of its type', () => {
+    expectTypeOf(scheduleDescriptionOf('list')).parameter(0).toEqualTypeOf<Extract<ScheduleSpec, { type: 'list' }>>();
+    // @ts-expect-error a constant spec is not a list spec
+    scheduleDescriptionOf('list')({ type: 'constant', delayMs: 1 }, () => '');
   });
 });
 
@@ -100,6 +122,28 @@ describe('the jitter registry is checked against JitterSpec', () => {
   it('types a lookup by the spec of its key', () => {
     expectTypeOf(jitterKindOf('additive').compile).parameter(0).toEqualTypeOf<{ readonly type: 'additive'; readonly maxMs: number }>();
     // @ts-expect-error 'full' is not the additive spec
-    jitterKindOf('additive').describe('full');
+    jitterKindOf('additive').compile('full');
+  });
+});
+
+describe('the jitter descriptions are checked against JitterSpec', () => {
+  it('are keyed by exactly the names and object types', () => {
+    expectTypeOf<keyof typeof JITTER_DESCRIPTIONS>().toEqualTypeOf<JitterKey<JitterSpec>>();
+  });
+
+  it('cannot stand for a union with one more named or object kind', () => {
+    // @ts-expect-error Property 'cubic' is missing: the kind has no description
+    const missingName: JitterDescriptions<JitterSpec | 'cubic'> = JITTER_DESCRIPTIONS;
+    // @ts-expect-error Property 'gaussian' is missing: the kind has no description
+    const missingObject: JitterDescriptions<JitterSpec | Gaussian> = JITTER_DESCRIPTIONS;
+    const complete: JitterDescriptions<JitterSpec | 'cubic' | Gaussian> = { ...JITTER_DESCRIPTIONS, cubic: () => 'cubic', gaussian: describeGaussian };
+    void missingName;
+    void missingObject;
+    void complete;
+  });
+
+  it('types a lookup by the spec of its key', () => {
+    // @ts-expect-error 'full' is not the additive spec
+    jitterDescriptionOf('additive')('full');
   });
 });

@@ -2,7 +2,7 @@ import { MAX_TIMER_DELAY_MS } from '../../shared/limits.js';
 import { isFiniteNumber } from '../../shared/validate.js';
 import { formatMs } from '../format-ms.js';
 import { additiveJitter } from '../jitter.js';
-import type { JitterCheck, JitterKind, JitterOf } from '../jitter-kind.js';
+import type { JitterCheck, JitterDescription, JitterKind, JitterOf } from '../jitter-kind.js';
 
 /**
  * `{ type: 'additive', maxMs }`: `d + r · maxMs` ({@link additiveJitter}), as in the scraper
@@ -24,5 +24,14 @@ export const additiveJitterKind: JitterKind<JitterOf<'additive'>> = {
   },
   // The one closure per row: it holds the row's maxMs, so deciding reads no spec.
   compile: ({ maxMs }) => (delayMs, _baseMs, _previousMs, random) => additiveJitter(delayMs, maxMs, random),
-  describe: ({ maxMs }) => `+ U(0, ${formatMs(maxMs)})`,
 };
+
+/**
+ * An additive jitter in words: `+ U(0, 1 s)`.
+ *
+ * @example
+ * ```ts
+ * describeAdditive({ type: 'additive', maxMs: 1000 }); // '+ U(0, 1 s)'
+ * ```
+ */
+export const describeAdditive: JitterDescription<JitterOf<'additive'>> = ({ maxMs }) => `+ U(0, ${formatMs(maxMs)})`;

@@ -15,5 +15,4 @@ const decorrelated: JitterFunction = (_delayMs, baseMs, previousMs, random) => d
 export const decorrelatedJitterKind: JitterKind<'decorrelated'> = {
   form: 'name',
   compile: () => decorrelated,
-  describe: () => 'decorrelated',
 };

@@ -14,5 +14,4 @@ const equal: JitterFunction = (delayMs, _baseMs, _previousMs, random) => equalJi
 export const equalJitterKind: JitterKind<'equal'> = {
   form: 'name',
   compile: () => equal,
-  describe: () => 'equal',
 };

@@ -14,5 +14,4 @@ const full: JitterFunction = (delayMs, _baseMs, _previousMs, random) => fullJitt
 export const fullJitterKind: JitterKind<'full'> = {
   form: 'name',
   compile: () => full,
-  describe: () => 'full',
 };

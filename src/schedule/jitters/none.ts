@@ -14,5 +14,4 @@ const unchanged: JitterFunction = (delayMs) => delayMs;
 export const noJitterKind: JitterKind<'none'> = {
   form: 'name',
   compile: () => unchanged,
-  describe: () => 'none',
 };

@@ -1,6 +1,6 @@
 import { checkDelay } from '../check-delay.js';
 import { formatMs } from '../format-ms.js';
-import type { ScheduleKind, ScheduleOf } from '../schedule-kind.js';
+import type { ScheduleDescription, ScheduleKind, ScheduleOf } from '../schedule-kind.js';
 
 /**
  * `{ type: 'constant', delayMs }`: `delayMs` every time. Described as the one delay: `500 ms`.
@@ -18,5 +18,14 @@ export const constantSchedule: ScheduleKind<ScheduleOf<'constant'>> = {
   compile({ delayMs }) {
     return { hint: 'none', mode: 'prefer', stepDelayMs: () => delayMs, baseMs: delayMs, capMs: undefined };
   },
-  describe: ({ delayMs }) => formatMs(delayMs),
 };
+
+/**
+ * A constant schedule in words: the one delay.
+ *
+ * @example
+ * ```ts
+ * describeConstant({ type: 'constant', delayMs: 500 }, describeSchedule); // '500 ms'
+ * ```
+ */
+export const describeConstant: ScheduleDescription<ScheduleOf<'constant'>> = ({ delayMs }) => formatMs(delayMs);

@@ -1,7 +1,7 @@
 import { isFiniteNumber } from '../../shared/validate.js';
 import { checkDelay } from '../check-delay.js';
 import { formatMs } from '../format-ms.js';
-import type { ScheduleKind, ScheduleOf } from '../schedule-kind.js';
+import type { ScheduleDescription, ScheduleKind, ScheduleOf } from '../schedule-kind.js';
 
 /** The growth factor of an exponential schedule that gives none. */
 const DEFAULT_FACTOR = 2;
@@ -30,8 +30,17 @@ export const exponentialSchedule: ScheduleKind<ScheduleOf<'exponential'>> = {
     const stepCapMs = capMs ?? Number.MAX_SAFE_INTEGER;
     return { hint: 'none', mode: 'prefer', stepDelayMs: (attempt) => Math.min(baseMs * factor ** attempt, stepCapMs), baseMs, capMs };
   },
-  describe({ baseMs, factor = DEFAULT_FACTOR, capMs }) {
-    const growth = `${formatMs(baseMs)} · ${factor}^attempt`;
-    return capMs === undefined ? growth : `${growth} (cap ${formatMs(capMs)})`;
-  },
+};
+
+/**
+ * An exponential schedule in words: `1 s · 2^attempt (cap 30 s)`.
+ *
+ * @example
+ * ```ts
+ * describeExponential({ type: 'exponential', baseMs: 1000, capMs: 30_000 }, describeSchedule); // '1 s · 2^attempt (cap 30 s)'
+ * ```
+ */
+export const describeExponential: ScheduleDescription<ScheduleOf<'exponential'>> = ({ baseMs, factor = DEFAULT_FACTOR, capMs }) => {
+  const growth = `${formatMs(baseMs)} · ${factor}^attempt`;
+  return capMs === undefined ? growth : `${growth} (cap ${formatMs(capMs)})`;
 };

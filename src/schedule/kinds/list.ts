@@ -1,6 +1,6 @@
 import { checkDelay } from '../check-delay.js';
 import { formatMs } from '../format-ms.js';
-import type { ScheduleCheck, ScheduleKind, ScheduleOf } from '../schedule-kind.js';
+import type { ScheduleCheck, ScheduleDescription, ScheduleKind, ScheduleOf } from '../schedule-kind.js';
 
 /**
  * `{ type: 'list', delaysMs }`: `delaysMs[attempt - 1]`; past the end of the list the rule stops
@@ -8,7 +8,7 @@ import type { ScheduleCheck, ScheduleKind, ScheduleOf } from '../schedule-kind.j
  *
  * @example
  * ```ts
- * listSchedule.describe({ type: 'list', delaysMs: [1000, 4000] }, describeSchedule); // '1 s, 4 s'
+ * listSchedule.compile({ type: 'list', delaysMs: [1000, 4000] }, compileSchedule).stepDelayMs(3); // undefined: the list has run out
  * ```
  */
 export const listSchedule: ScheduleKind<ScheduleOf<'list'>> = {
@@ -30,5 +30,14 @@ export const listSchedule: ScheduleKind<ScheduleOf<'list'>> = {
       capMs: undefined,
     };
   },
-  describe: ({ delaysMs }) => delaysMs.map(formatMs).join(', '),
 };
+
+/**
+ * A list schedule in words: the delays in a row.
+ *
+ * @example
+ * ```ts
+ * describeList({ type: 'list', delaysMs: [1000, 4000] }, describeSchedule); // '1 s, 4 s'
+ * ```
+ */
+export const describeList: ScheduleDescription<ScheduleOf<'list'>> = ({ delaysMs }) => delaysMs.map(formatMs).join(', ');

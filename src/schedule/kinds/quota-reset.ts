@@ -1,4 +1,4 @@
-import type { ScheduleKind, ScheduleOf } from '../schedule-kind.js';
+import type { ScheduleDescription, ScheduleKind, ScheduleOf } from '../schedule-kind.js';
 import { checkHintFallback } from './hint-fallback.js';
 
 /**
@@ -8,8 +8,8 @@ import { checkHintFallback } from './hint-fallback.js';
  *
  * @example
  * ```ts
- * quotaResetSchedule.describe({ type: 'quota-reset', fallback: { type: 'constant', delayMs: 1000 } }, describeSchedule);
- * // 'until the quota resets, else 1 s'
+ * quotaResetSchedule.compile({ type: 'quota-reset', fallback: { type: 'constant', delayMs: 1000 } }, compileSchedule).hint;
+ * // 'quota-reset'
  * ```
  */
 export const quotaResetSchedule: ScheduleKind<ScheduleOf<'quota-reset'>> = {
@@ -18,5 +18,16 @@ export const quotaResetSchedule: ScheduleKind<ScheduleOf<'quota-reset'>> = {
   compile({ fallback }, compileFallback) {
     return { ...compileFallback(fallback), hint: 'quota-reset', mode: 'prefer' };
   },
-  describe: ({ fallback }, describeFallback) => `until the quota resets, else ${describeFallback(fallback)}`,
 };
+
+/**
+ * A quota-reset schedule in words.
+ *
+ * @example
+ * ```ts
+ * describeQuotaReset({ type: 'quota-reset', fallback: { type: 'constant', delayMs: 1000 } }, describeSchedule);
+ * // 'until the quota resets, else 1 s'
+ * ```
+ */
+export const describeQuotaReset: ScheduleDescription<ScheduleOf<'quota-reset'>> = ({ fallback }, describeFallback) =>
+  `until the quota resets, else ${describeFallback(fallback)}`;

@@ -1,4 +1,4 @@
-import type { ScheduleKind, ScheduleOf } from '../schedule-kind.js';
+import type { ScheduleDescription, ScheduleKind, ScheduleOf } from '../schedule-kind.js';
 import { checkHintFallback } from './hint-fallback.js';
 
 /**
@@ -8,8 +8,8 @@ import { checkHintFallback } from './hint-fallback.js';
  *
  * @example
  * ```ts
- * retryAfterSchedule.describe({ type: 'retry-after', fallback: { type: 'constant', delayMs: 1000 } }, describeSchedule);
- * // 'Retry-After, else 1 s'
+ * retryAfterSchedule.compile({ type: 'retry-after', fallback: { type: 'constant', delayMs: 1000 } }, compileSchedule).hint;
+ * // 'retry-after'
  * ```
  */
 export const retryAfterSchedule: ScheduleKind<ScheduleOf<'retry-after'>> = {
@@ -22,8 +22,16 @@ export const retryAfterSchedule: ScheduleKind<ScheduleOf<'retry-after'>> = {
   compile({ fallback, mode = 'prefer' }, compileFallback) {
     return { ...compileFallback(fallback), hint: 'retry-after', mode };
   },
-  describe: ({ fallback, mode }, describeFallback) =>
-    mode === 'max'
-      ? `the larger of Retry-After and ${describeFallback(fallback)}`
-      : `Retry-After, else ${describeFallback(fallback)}`,
 };
+
+/**
+ * A retry-after schedule in words.
+ *
+ * @example
+ * ```ts
+ * describeRetryAfter({ type: 'retry-after', fallback: { type: 'constant', delayMs: 1000 } }, describeSchedule);
+ * // 'Retry-After, else 1 s'
+ * ```
+ */
+export const describeRetryAfter: ScheduleDescription<ScheduleOf<'retry-after'>> = ({ fallback, mode }, describeFallback) =>
+  mode === 'max' ? `the larger of Retry-After and ${describeFallback(fallback)}` : `Retry-After, else ${describeFallback(fallback)}`;

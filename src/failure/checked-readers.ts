@@ -24,7 +24,9 @@ export function readersInOrder(user: unknown, builtIn: LibraryReaderSet): Librar
     const checked = checkedHintReader(reader);
     if (checked !== undefined) checkedHints.push(checked);
   }
-  return { ...builtIn, body: [...body.map(checkedBodyReader), ...builtIn.body], hints: [...checkedHints, ...builtIn.hints] };
+  const set: LibraryReaderSet = { ...builtIn, body: [...body.map(checkedBodyReader), ...builtIn.body], hints: [...checkedHints, ...builtIn.hints] };
+  // A user's hint reader may answer without headers; the library's say whether theirs can.
+  return builtIn.headerlessHints === undefined ? set : { ...set, headerlessHints: [...checkedHints, ...builtIn.headerlessHints] };
 }
 
 function listOf(value: unknown): readonly unknown[] {

@@ -174,7 +174,9 @@ export function normalizeFailureSync(value: unknown, options: Pick<NormalizeOpti
  * An HTTP answer made a Failure. Each field takes the first value in the order the readers give
  * (see `BUILT_IN_READERS`; a user's readers first): body fields over the error object's own code
  * and message; request id from the body, then the headers, with the error object's own between
- * `hints` (the MWS header) and `fallbackHints` (the generic ones).
+ * `hints` (the MWS header) and `fallbackHints` (the generic ones). An answer without headers
+ * (a thrown `Error` with a `status`) is read by `headerlessHints` alone where the set has them:
+ * each header reader would only have answered nothing.
  */
 function complete(answer: HttpAnswer, body: ErrorBody | undefined, now: number, readers: LibraryReaderSet): Failure {
   const fields = body === undefined ? undefined : readBodyFields(body, readers.body);
@@ -185,8 +187,10 @@ function complete(answer: HttpAnswer, body: ErrorBody | undefined, now: number, 
   if (message !== undefined) draft.message = message;
   if (fields?.requestId !== undefined) draft.requestId = fields.requestId;
   if (fields?.errors !== undefined) draft.errors = fields.errors;
-  fillHints(draft, answer.headers, now, readers.hints);
+  const { headers } = answer;
+  const headerless = headers === null || typeof headers !== 'object' ? readers.headerlessHints : undefined;
+  fillHints(draft, headers, now, headerless ?? readers.hints);
   if (draft.requestId === undefined && answer.requestId !== undefined) draft.requestId = answer.requestId;
-  fillHints(draft, answer.headers, now, readers.fallbackHints);
+  if (headerless === undefined) fillHints(draft, headers, now, readers.fallbackHints);
   return draft;
 }

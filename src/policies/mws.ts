@@ -1,4 +1,4 @@
-import type { ReaderSet } from '../failure/readers/reader.js';
+import type { LibraryReaderSet } from '../failure/readers/reader.js';
 import { mwsQuotaHint } from '../failure/readers/mws-quota.js';
 import { mwsTimestampHint } from '../failure/readers/mws-timestamp.js';
 import { mwsXmlReader } from '../failure/readers/mws-xml.js';
@@ -16,10 +16,11 @@ import type { ScheduleSpec } from '../schedule/schedule-spec.js';
  * and which a `with({ schedule: { type: 'retry-after', ... } })` reads. Nothing else: MWS sends
  * no IETF `RateLimit`, `X-RateLimit-*`, gRPC or Stripe header.
  */
-const MWS_READERS: ReaderSet = {
+const MWS_READERS: LibraryReaderSet = {
   body: [mwsXmlReader],
   hints: [mwsRequestIdHint, mwsTimestampHint, retryAfterHint, mwsQuotaHint],
   fallbackHints: [],
+  headerlessHints: [],
 };
 
 /** MWS "Handling errors": "you can time your retries with the following time spacing: 1s, 4s, 10s, 30s". */

@@ -1,4 +1,4 @@
-import type { ReaderSet } from '../failure/readers/reader.js';
+import type { LibraryReaderSet } from '../failure/readers/reader.js';
 import { retryAfterHint } from '../failure/readers/retry-after.js';
 import { scraperJsonReader } from '../failure/readers/scraper-json.js';
 import { definePrebuiltPolicy, type Policy } from '../policy/define-policy.js';
@@ -9,7 +9,7 @@ import type { JitterSpec, ScheduleSpec } from '../schedule/schedule-spec.js';
  * ("All errors return a JSON body with the same shape": `error`, `message`, `request_id`) and
  * `Retry-After` ("Check the Retry-After header", "Respect our Retry-After if we sent one").
  */
-const SCRAPER_READERS: ReaderSet = { body: [scraperJsonReader], hints: [retryAfterHint], fallbackHints: [] };
+const SCRAPER_READERS: LibraryReaderSet = { body: [scraperJsonReader], hints: [retryAfterHint], fallbackHints: [], headerlessHints: [] };
 
 /** The canonical loop's backoff: `min(2 ** attempt * 1000, 30_000)`, after `Retry-After` if sent. */
 const CANONICAL: ScheduleSpec = {

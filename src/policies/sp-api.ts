@@ -32,6 +32,7 @@ const SP_API_READERS: LibraryReaderSet = {
   hints: [retryAfterHint, amznRateLimitWaitHint, amznRateLimitQuotaHint],
   fallbackHints: [amznRequestIdHint],
   clients: SP_API_CLIENT_ERRORS,
+  headerlessHints: [],
 };
 
 /**

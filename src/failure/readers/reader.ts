@@ -156,6 +156,13 @@ export interface ReaderSet {
 export interface LibraryReaderSet extends ReaderSet {
   /** The client packages' error classes, tried on a cause chain node the generic checks did not classify. */
   readonly clients?: ClientErrors;
+  /**
+   * The hint readers that may answer a failure carrying no headers (a thrown `Error` with a
+   * `status`), run in place of `hints` and `fallbackHints` there. The library's own readers read
+   * headers only, so its sets say `[]`, and a user's checked hint readers are all that is left:
+   * the commonest failure of all then costs no header lookups. Absent: every reader runs.
+   */
+  readonly headerlessHints?: readonly HintReader[];
 }
 
 /**

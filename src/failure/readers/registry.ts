@@ -88,4 +88,6 @@ export const BUILT_IN_READERS: LibraryReaderSet = {
   fallbackHints: [amznRequestIdHint, requestIdHint],
   // The error classes of the SP-API client packages (amazon-sp-api, @scaleleap's).
   clients: SP_API_CLIENT_ERRORS,
+  // Every reader above reads headers: a failure without any is read by none of them.
+  headerlessHints: [],
 };

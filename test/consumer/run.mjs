@@ -196,8 +196,14 @@ const tsconfig = (compilerOptions, files) =>
   JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', lib: ['ES2022'], types: ['node'], noEmitOnError: true, ...compilerOptions }, files }, null, 2);
 
 console.log(`consumer project in ${work}`);
+// A chunk left in dist/ by an earlier build (tsup names chunks by content hash, and a plain
+// `tsup` does not clean): `prepack` must build from an empty dist/, or the tarball ships it.
+const STALE_CHUNK = 'dist/chunk-LEFT-BY-AN-EARLIER-BUILD.js';
+mkdirSync(join(root, 'dist'), { recursive: true });
+writeFileSync(join(root, STALE_CHUNK), 'export {};\n');
 const packed = step('npm pack', () => {
-  const [{ filename }] = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', work], root).replace(/^[^[]*/s, ''));
+  const [{ filename, files }] = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', work], root).replace(/^[^[]*/s, ''));
+  if (files.some((file) => file.path === STALE_CHUNK)) throw new Error(`the tarball holds ${STALE_CHUNK}, a file an earlier build left in dist/: prepack must clean dist/ first`);
   return join(work, filename);
 });
 mkdirSync(project);

@@ -1,13 +1,14 @@
 import { DelayedError, UnrecoverableError, type BackoffStrategy, type Job, type Worker } from 'bullmq';
 import { isFailedResponse } from '../failure/response-like.js';
 import type { Policy } from '../policy/define-policy.js';
+import type { StopReason } from '../policy/decision.js';
 import { systemClock } from '../run/clock.js';
 import type { AttemptEvent } from '../run/diagnostics.js';
-import { handleFailure, type CallContext } from '../run/failure-handler.js';
+import { giveUpBeforeAttempt, handleFailure, type CallContext } from '../run/failure-handler.js';
 import { journalRecords, type AttemptRecord } from '../run/journal.js';
 import { isRetryError } from '../run/retry-error.js';
 import { validateRetryOptions, type RetryOptions } from '../run/retry-options.js';
-import type { CallState } from '../run/step.js';
+import { admitWait, type CallState } from '../run/step.js';
 import type { RateLimiter } from '../pacing/rate-limiter.js';
 import { channels } from '../shared/channels.js';
 import { checkOptionKeys } from '../shared/option-keys.js';
@@ -56,7 +57,11 @@ class RetryScheduled extends Error {
  * - a stop (the policy's, or the budget's `budget-exhausted`) becomes `UnrecoverableError`, whose
  *   `cause` is the `RetryError`, so BullMQ fails the job at once;
  * - while a shared cool-down runs, a job is moved back to delayed until it ends instead of
- *   holding a worker slot.
+ *   holding a worker slot;
+ * - with a `rateLimiter`, a job whose token is not due yet is moved back to delayed until it is;
+ *   a wait it may not make (past `maxElapsedMs`: `deadline`; longer than the policy's
+ *   `maxDelayMs`: `rate-limited`) gives the token back and fails the job with
+ *   `UnrecoverableError` before an attempt, as `withRetry` gives up.
  *
  * Runs that BullMQ started but never heard the end of (the worker crashed, or its event loop was
  * blocked past `lockDuration`, and BullMQ took the job back: a stall) are found at the next run,
@@ -129,7 +134,18 @@ export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
             throw new DelayedError();
           }
         }
-        if (valid.rateLimiter !== undefined && token !== undefined && !(await takeToken(job, token, valid.rateLimiter))) throw new DelayedError();
+        const call: CallContext = { policy, options: valid, clock, startedAt: job.timestamp, callId: job.id };
+        const state: CallState = { previousDelayMs: decided?.delayMs, budgetTaken: decided?.budgetTaken ?? 0, earlier: run.journal, newest: undefined };
+        if (valid.rateLimiter !== undefined && token !== undefined) {
+          const taken = await takeToken(job, token, valid.rateLimiter, (waitMs) => admitWait(waitMs, clock.now() - job.timestamp, valid.maxElapsedMs, policy.maxDelayMs));
+          if (taken === 'parked') throw new DelayedError();
+          if (taken !== 'go') {
+            // As withRetry: a token the job cannot wait for (past maxElapsedMs, or longer than the
+            // policy's maxDelayMs) was given back, and the job gives up before an attempt.
+            const error = giveUpBeforeAttempt(call, state, taken.refused, taken.waitMs);
+            throw Object.assign(new UnrecoverableError(error.message), { cause: error });
+          }
+        }
         const { attempt } = run;
         const startedAt = clock.now() - job.timestamp;
         let failed: unknown;
@@ -146,8 +162,6 @@ export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
         } catch (error) {
           failed = error;
         }
-        const call: CallContext = { policy, options: valid, clock, startedAt: job.timestamp, callId: job.id };
-        const state: CallState = { previousDelayMs: decided?.delayMs, budgetTaken: decided?.budgetTaken ?? 0, earlier: run.journal, newest: undefined };
         const endedAt = clock.now() - job.timestamp;
         // The step numbers its record after the journal's records; the run's number comes from
         // BullMQ's counters too (a failure BullMQ took without a record leaves a gap).
@@ -186,13 +200,16 @@ export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
 /** Where a job keeps the time of the token it was given before it was parked (job data key). */
 const TOKEN_KEY = 'retryTableTokenAt';
 
+/** What {@link takeToken} did: the run goes ahead, was parked until its token is due, or may not wait for it. */
+type TokenTaken = 'go' | 'parked' | { readonly refused: StopReason; readonly waitMs: number };
+
 /**
  * Takes the rate limiter's token for this run. A job whose token is not due yet is moved back to
  * delayed until it is, holding no worker slot meanwhile; the token is kept (its time in the
- * job's data), so the run that comes back uses it instead of queueing again. Returns whether the
- * run may go ahead now.
+ * job's data), so the run that comes back uses it instead of queueing again. A wait that `admit`
+ * refuses (`admitWait`: the deadline, the policy's `maxDelayMs`) gives the token back instead.
  */
-async function takeToken(job: Job, token: string, limiter: RateLimiter): Promise<boolean> {
+async function takeToken(job: Job, token: string, limiter: RateLimiter, admit: (waitMs: number) => StopReason | undefined): Promise<TokenTaken> {
   const data = job.data as Record<string, unknown>;
   // BullMQ schedules delayed jobs in epoch ms, so the token's time is too, whatever the adapter's clock.
   const now = Date.now();
@@ -202,15 +219,20 @@ async function takeToken(job: Job, token: string, limiter: RateLimiter): Promise
     if (reservedAt <= now) {
       const { [TOKEN_KEY]: _used, ...rest } = data;
       await job.updateData(rest);
-      return true;
+      return 'go';
     }
     await job.moveToDelayed(Math.ceil(reservedAt), token);
-    return false;
+    return 'parked';
   }
   const { waitMs } = await limiter.acquire(now);
-  if (waitMs <= 0) return true;
+  if (waitMs <= 0) return 'go';
+  const refused = admit(waitMs);
+  if (refused !== undefined) {
+    await limiter.release(Date.now());
+    return { refused, waitMs };
+  }
   await job.updateData({ ...data, [TOKEN_KEY]: now + waitMs });
   await job.moveToDelayed(Math.ceil(now + waitMs), token);
-  return false;
+  return 'parked';
 }
 

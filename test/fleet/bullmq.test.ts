@@ -185,4 +185,26 @@ describe.skipIf(!redisAvailable)('bullmqRetry takes the same step as withRetry: 
     const finished = await Promise.all(jobs.map((job) => queue.getJob(job.id!)));
     expect(finished.every((job) => job!.data['retryTableTokenAt' as keyof Data] === undefined)).toBe(true);
   }, 30_000);
+
+  it('gives up before an attempt when the token would come past maxElapsedMs, and gives the token back', async () => {
+    // One token every 5 s, burst 1: the first job takes the burst; the second's token is 5 s off,
+    // beyond its 1 s deadline (withRetry's rule, as the core's token-wait tests hold it).
+    const { rateLimiter } = await import('../../src/index.js');
+    const limiter = rateLimiter({ ratePerSecond: 0.2, burst: 1 });
+    const givenUp: RetryError[] = [];
+    const { queue, events, attemptsAt } = await setUp({ rateLimiter: limiter, maxElapsedMs: 1000, onGiveUp: (error) => givenUp.push(error) });
+    const first = await queue.add('first', { script: ['ok'] });
+    await expect(first.waitUntilFinished(events, 20_000)).resolves.toBe('done');
+    const late = await queue.add('late', { script: ['ok'] });
+    await expect(late.waitUntilFinished(events, 20_000)).rejects.toThrow(/deadline/);
+    const failed = (await queue.getJob(late.id!))!;
+    expect(await failed.getState()).toBe('failed');
+    expect(attemptsAt.get(late.id!)).toBeUndefined(); // the processor's function never ran
+    expect(failed.data['retryTableTokenAt' as keyof Data]).toBeUndefined();
+    expect(givenUp.map((error) => [error.reason, error.refusedDelayMs! > 1000, error.attempts.length])).toEqual([['deadline', true, 0]]);
+    // The refused token went back: the next one is still about 5 s off, not 10 s.
+    const { waitMs } = await limiter.acquire(Date.now());
+    expect(waitMs).toBeGreaterThan(3000);
+    expect(waitMs).toBeLessThanOrEqual(5000);
+  }, 30_000);
 });

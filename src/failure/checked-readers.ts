@@ -24,9 +24,9 @@ export function readersInOrder(user: unknown, builtIn: LibraryReaderSet): Librar
     const checked = checkedHintReader(reader);
     if (checked !== undefined) checkedHints.push(checked);
   }
-  const set: LibraryReaderSet = { ...builtIn, body: [...body.map(checkedBodyReader), ...builtIn.body], hints: [...checkedHints, ...builtIn.hints] };
-  // A user's hint reader may answer without headers; the library's say whether theirs can.
-  return builtIn.headerlessHints === undefined ? set : { ...set, headerlessHints: [...checkedHints, ...builtIn.headerlessHints] };
+  // A user's hint reader may answer without headers; the library's sets say whether theirs can.
+  const headerlessHints = builtIn.headerlessHints && [...checkedHints, ...builtIn.headerlessHints];
+  return { ...builtIn, body: [...body.map(checkedBodyReader), ...builtIn.body], hints: [...checkedHints, ...builtIn.hints], headerlessHints };
 }
 
 function listOf(value: unknown): readonly unknown[] {

@@ -202,9 +202,14 @@ const STALE_CHUNK = 'dist/chunk-LEFT-BY-AN-EARLIER-BUILD.js';
 mkdirSync(join(root, 'dist'), { recursive: true });
 writeFileSync(join(root, STALE_CHUNK), 'export {};\n');
 const packed = step('npm pack', () => {
-  const [{ filename, files }] = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', work], root).replace(/^[^[]*/s, ''));
-  if (files.some((file) => file.path === STALE_CHUNK)) throw new Error(`the tarball holds ${STALE_CHUNK}, a file an earlier build left in dist/: prepack must clean dist/ first`);
-  return join(work, filename);
+  try {
+    const [{ filename, files }] = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', work], root).replace(/^[^[]*/s, ''));
+    if (files.some((file) => file.path === STALE_CHUNK)) throw new Error(`the tarball holds ${STALE_CHUNK}, a file an earlier build left in dist/: prepack must clean dist/ first`);
+    return join(work, filename);
+  } finally {
+    // Gone after a clean build; removed here too when the check fails, so no later build ships it.
+    rmSync(join(root, STALE_CHUNK), { force: true });
+  }
 });
 mkdirSync(project);
 step('npm init -y', () => void run(npm, ['init', '-y'], project));

@@ -4,8 +4,8 @@
 
 // Wrapping calls
 export { withRetry, retry } from './run/with-retry.js';
-export type { RetryOptions, RetryInfo } from './run/retry-options.js';
-export type { AttemptContext } from './run/attempt.js';
+export type { RetryOptions, RetryInfo, CallInfo } from './run/retry-options.js';
+export { attemptSignal, type AttemptContext } from './run/attempt.js';
 export { RetryError, isRetryError } from './run/retry-error.js';
 export type { AttemptRecord } from './run/journal.js';
 export { OptionsError, isOptionsError } from './shared/options-error.js';

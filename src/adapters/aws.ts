@@ -1,14 +1,9 @@
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
 import type { Policy } from '../policy/define-policy.js';
+import { CallRun } from '../run/call-run.js';
 import { systemClock } from '../run/clock.js';
-import type { AttemptEvent } from '../run/diagnostics.js';
-import { handleFailure, type CallContext } from '../run/failure-handler.js';
 import { isRetryError, type RetryError } from '../run/retry-error.js';
-import { START, type CallState } from '../run/step.js';
-import { waitForToken } from '../run/token-wait.js';
-import { channels } from '../shared/channels.js';
 import { validateAdapterOptions, type HttpAdapterOptions } from './adapter-options.js';
-import { waitForCoolDown } from './cool-down.js';
 
 /**
  * Options of {@link policyRetryStrategy}: those of `withRetry` that make sense inside an AWS SDK
@@ -35,25 +30,22 @@ export type { HttpAdapterOptions } from './adapter-options.js';
 
 /**
  * One command's retry state, carried by the SDK from attempt to attempt: the token is the only
- * thing the middleware hands back, so the journal and the timings live on it. A new token per
- * retry, so a strategy shared by every command of a client keeps no per-call state itself.
+ * thing the middleware hands back, so the command's run lives on it. A new token per attempt, so a
+ * strategy shared by every command of a client keeps no per-call state itself.
  */
 class PolicyRetryToken implements RetryToken {
   /**
-   * What the strategy already waited for this retry: the SDK adds it to `$metadata.totalRetryDelay`
+   * What the strategy already waited for this attempt: the SDK adds it to `$metadata.totalRetryDelay`
    * (smithy's own StandardRetryStrategy waits inside the strategy and reports it the same way).
    */
   readonly $retryLog: { acquisitionDelay: number };
+  /** The 1-based number of the attempt this token is for. */
+  private readonly attempt: number;
   constructor(
-    /** When the command started, by the strategy's clock. */
-    readonly startedAt: number,
-    /** The 1-based number of the attempt this token is for. */
-    readonly attempt: number,
-    /** When that attempt started, as an offset from the command's start. */
-    readonly attemptStartedAt: number,
-    readonly state: CallState,
+    readonly run: CallRun,
     waitedMs: number,
   ) {
+    this.attempt = run.attempt;
     this.$retryLog = { acquisitionDelay: waitedMs };
   }
 
@@ -108,36 +100,26 @@ const giveUps = new WeakMap<object, RetryError>();
 export function policyRetryStrategy(policy: Policy, options?: PolicyRetryStrategyOptions): RetryStrategyV2 {
   const valid = validateAdapterOptions('policyRetryStrategy', policy, options);
   const clock = valid.clock ?? systemClock;
-  const { budget, rateLimiter } = valid;
-  const contextOf = (startedAt: number): CallContext => ({ policy, options: valid, clock, startedAt });
 
   return {
     async acquireInitialRetryToken(): Promise<RetryToken> {
-      const startedAt = clock.now();
-      let waitedMs = await waitForCoolDown(budget, clock);
+      const run = new CallRun(policy, valid, clock, clock.now());
       // Refused, the RetryError is the command's rejection: no attempt was made, so no SDK error exists.
-      if (rateLimiter !== undefined) waitedMs += await waitForToken(contextOf(startedAt), START);
-      return new PolicyRetryToken(startedAt, 1, clock.now() - startedAt, START, waitedMs);
+      const waitedMs = await run.passGate();
+      run.attemptStarted();
+      return new PolicyRetryToken(run, waitedMs);
     },
 
     async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
       // A token from another strategy: nothing to step from, so no retry.
       if (!(token instanceof PolicyRetryToken)) throw errorInfo.error;
-      const call = contextOf(token.startedAt);
-      const endedAt = clock.now() - token.startedAt;
+      const { run } = token;
       try {
-        const retry = await handleFailure(call, token.state, {
-          failed: errorInfo.error,
-          returned: false,
-          attempt: token.attempt,
-          startedAt: token.attemptStartedAt,
-          endedAt,
-          timed: true,
-        });
-        if (retry.delayMs > 0) await clock.sleep(retry.delayMs);
-        let waitedMs = retry.delayMs + (await waitForCoolDown(budget, clock));
-        if (rateLimiter !== undefined) waitedMs += await waitForToken(call, retry.state);
-        return new PolicyRetryToken(token.startedAt, token.attempt + 1, clock.now() - token.startedAt, retry.state, waitedMs);
+        const delayMs = await run.failed(errorInfo.error, false);
+        if (delayMs > 0) await clock.sleep(delayMs);
+        const waitedMs = delayMs + (await run.passGate());
+        run.attemptStarted();
+        return new PolicyRetryToken(run, waitedMs);
       } catch (error) {
         // The SDK rethrows its own error whatever we throw: keep the RetryError findable from it.
         if (isRetryError(error) && typeof errorInfo.error === 'object' && errorInfo.error !== null) giveUps.set(errorInfo.error, error);
@@ -146,11 +128,7 @@ export function policyRetryStrategy(policy: Policy, options?: PolicyRetryStrateg
     },
 
     recordSuccess(token: RetryToken): void {
-      if (!(token instanceof PolicyRetryToken)) return;
-      // A store that fails is the store's to report, not the command's.
-      budget?.recordSuccess(token.state.budgetTaken).catch(() => undefined);
-      rateLimiter?.observeSuccess(clock.now());
-      if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt: token.attempt, ok: true } satisfies AttemptEvent);
+      if (token instanceof PolicyRetryToken) token.run.succeeded();
     },
   };
 }

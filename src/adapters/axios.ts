@@ -1,15 +1,11 @@
 import type { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import type { Policy } from '../policy/define-policy.js';
+import { CallRun } from '../run/call-run.js';
 import { systemClock } from '../run/clock.js';
-import type { AttemptEvent } from '../run/diagnostics.js';
-import { handleFailure, type CallContext } from '../run/failure-handler.js';
 import { sleepUnlessAborted } from '../run/sleep.js';
-import { waitForToken } from '../run/token-wait.js';
-import { START, type CallState } from '../run/step.js';
-import { channels } from '../shared/channels.js';
+import { OptionsError } from '../shared/options-error.js';
 import { isAbortSignal } from '../shared/validate.js';
 import { validateAdapterOptions, type HttpAdapterOptions } from './adapter-options.js';
-import { waitForCoolDown } from './cool-down.js';
 import { methodOptions, optionsForMethod } from './idempotent-method.js';
 
 /**
@@ -35,21 +31,42 @@ import { methodOptions, optionsForMethod } from './idempotent-method.js';
 export type RetryAxiosOptions = HttpAdapterOptions;
 export type { HttpAdapterOptions } from './adapter-options.js';
 
+/**
+ * A request's own say, in its config (`api.get(url, { retryTable: false })`): `false` sends it
+ * once, never retried; `{ policy }` retries it by another policy than the instance's.
+ *
+ * @example
+ * ```ts
+ * await api.post('/orders', order, { retryTable: false });
+ * await api.get('/report', { retryTable: { policy: mwsPolicy.with({ maxAttempts: 8 }) } });
+ * ```
+ */
+export type AxiosRequestRetry = false | { readonly policy: Policy };
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** retry-table's per-request override: see `AxiosRequestRetry`. */
+    retryTable?: AxiosRequestRetry;
+  }
+}
+
 /** The key of the per-request state on the request config (a string: axios' mergeConfig drops symbols). */
 const STATE_KEY = 'retry-table';
 
 /**
- * One request's retry state, kept on its config so it survives the re-send. A class instance,
- * not a plain object: axios' mergeConfig deep-copies plain objects on every `request(config)`,
- * and would copy the journal each attempt; an instance passes by reference.
+ * One request's run, kept on its config so it survives the re-send, with the request as the
+ * caller made it: axios transforms `data` and fills `headers` (Content-Type, Content-Length) on
+ * the config it sends, so a retry re-sent from that config would transform an already
+ * serialized body again under a stale length. A class instance, not a plain object: axios'
+ * mergeConfig deep-copies plain objects on every `request(config)`; an instance passes by reference.
  */
 class AxiosCall {
-  /** The 1-based number of the attempt in flight. */
-  attempt = 0;
-  /** When it started, as an offset from the call's start. */
-  attemptStartedAt = 0;
-  state: CallState = START;
-  constructor(readonly startedAt: number) {}
+  constructor(
+    readonly run: CallRun,
+    readonly data: unknown,
+    readonly headers: unknown,
+    readonly timeout: number | undefined,
+  ) {}
 }
 
 type Config = InternalAxiosRequestConfig & { [STATE_KEY]?: unknown };
@@ -58,17 +75,18 @@ type Config = InternalAxiosRequestConfig & { [STATE_KEY]?: unknown };
  * Lets a policy retry an axios instance's requests, the role axios-retry plays, with the
  * policy's table instead of a status list: each failed request is normalized (status, the
  * error body's code, `Retry-After` and the rate-limit headers, read from the `AxiosError`),
- * decided, and re-sent with the same config after the policy's delay. Every failure goes through
- * the same step as `withRetry`: `budget`, `onRetry` / `onGiveUp`, the diagnostics channels, the
- * clock, `idempotent` and `rateLimiter` behave as there. The attempt count and journal live on the request's
- * config. When the policy stops, the request rejects with a `RetryError` whose `cause` is the
- * last `AxiosError`; when the request's `signal` aborts, with axios' cancellation (or, during a
- * wait, `signal.reason`).
+ * decided, and re-sent after the policy's delay from the request as the caller made it (its
+ * untransformed `data` and headers). Every request is a call of the same driver as `withRetry`:
+ * `budget`, `rateLimiter`, the hooks, the diagnostics channels, the clock, `maxElapsedMs` (which
+ * also clips each attempt's `timeout` to what it leaves) and `idempotent` behave as there. When
+ * the policy stops, the request rejects with a `RetryError` whose `cause` is the last
+ * `AxiosError`; when the request's `signal` aborts, with axios' cancellation (or, during a wait,
+ * `signal.reason`). A request's config may turn retries off or choose another policy
+ * (`retryTable`, see {@link AxiosRequestRetry}).
  *
  * Add it after your other response interceptors: a retry re-sends the request through the whole
- * instance, so interceptors added later would see the final response twice. Request bodies are
- * re-sent as axios keeps them in the config: strings, buffers and plain objects are fine, a
- * stream can only be sent once.
+ * instance, so interceptors added later would see the final response twice. A stream body can
+ * only be sent once.
  *
  * @param instance - an axios instance (or the default `axios`)
  * @param policy - the policy deciding every request's retries
@@ -88,33 +106,30 @@ type Config = InternalAxiosRequestConfig & { [STATE_KEY]?: unknown };
 export function retryAxios(instance: AxiosInstance, policy: Policy, options?: RetryAxiosOptions): () => void {
   const valid = validateAdapterOptions('retryAxios', policy, options);
   const clock = valid.clock ?? systemClock;
-  const { budget, rateLimiter } = valid;
   const byMethod = methodOptions(valid);
 
   const onRequest = async (config: Config): Promise<Config> => {
     let call = config[STATE_KEY];
     if (!(call instanceof AxiosCall)) {
-      call = new AxiosCall(clock.now());
+      const own = config.retryTable;
+      if (own === false) return config;
+      if (own !== undefined && typeof own?.policy?.decide !== 'function') throw new OptionsError('retryTable', own, 'must be false or { policy } with a policy from definePolicy()');
+      const run = new CallRun(own?.policy ?? policy, optionsForMethod(config.method, byMethod), clock, clock.now());
+      call = new AxiosCall(run, config.data, copyHeaders(config.headers), config.timeout);
       config[STATE_KEY] = call;
     }
-    const current = call as AxiosCall;
-    const signal = signalOf(config);
-    await waitForCoolDown(budget, clock, signal);
+    const { run, timeout } = call as AxiosCall;
     // A refused wait rejects with the RetryError, an abort with signal.reason: onFailure passes both on.
-    if (rateLimiter !== undefined) await waitForToken(contextOf(current, config), current.state, signal);
-    current.attempt++;
-    current.attemptStartedAt = clock.now() - current.startedAt;
+    await run.passGate(signalOf(config));
+    const limitMs = run.attemptStarted();
+    // The deadline clips the attempt: axios' timeout is the one way to cut an axios request short.
+    if (limitMs !== undefined && run.cutByDeadline) config.timeout = Math.max(1, timeout ? Math.min(timeout, limitMs) : limitMs);
     return config;
   };
 
   const onSuccess = (response: AxiosResponse): AxiosResponse => {
     const call = (response.config as Config | undefined)?.[STATE_KEY];
-    if (call instanceof AxiosCall) {
-      // A store that fails is the store's to report, not the request's.
-      budget?.recordSuccess(call.state.budgetTaken).catch(() => undefined);
-      rateLimiter?.observeSuccess(clock.now());
-      if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt: call.attempt, ok: true } satisfies AttemptEvent);
-    }
+    if (call instanceof AxiosCall) call.run.succeeded(response);
     return response;
   };
 
@@ -126,19 +141,10 @@ export function retryAxios(instance: AxiosInstance, policy: Policy, options?: Re
     const signal = signalOf(config);
     // The caller cancelled: that is the outcome, not a failure to retry.
     if ((error as AxiosError).code === 'ERR_CANCELED' || signal?.aborted === true) throw error;
-    const endedAt = clock.now() - call.startedAt;
-    const retry = await handleFailure(
-      contextOf(call, config),
-      call.state,
-      { failed: error, returned: false, attempt: call.attempt, startedAt: call.attemptStartedAt, endedAt, timed: true },
-    );
-    call.state = retry.state;
-    if (retry.delayMs > 0) await sleepUnlessAborted(clock, retry.delayMs, signal);
-    return instance.request(config);
+    const delayMs = await call.run.failed(error, false);
+    if (delayMs > 0) await sleepUnlessAborted(clock, delayMs, signal);
+    return instance.request({ ...config, data: call.data, headers: copyHeaders(call.headers) as Config['headers'], timeout: call.timeout });
   };
-
-  /** The request as the shared failure handler and token wait see it. */
-  const contextOf = (call: AxiosCall, config: Config): CallContext => ({ policy, options: optionsForMethod(config.method, byMethod), clock, startedAt: call.startedAt });
 
   const requestId = instance.interceptors.request.use(onRequest);
   const responseId = instance.interceptors.response.use(onSuccess, onFailure);
@@ -146,6 +152,12 @@ export function retryAxios(instance: AxiosInstance, policy: Policy, options?: Re
     instance.interceptors.request.eject(requestId);
     instance.interceptors.response.eject(responseId);
   };
+}
+
+/** A copy of a request's headers as the caller gave them (axios' own AxiosHeaders or a plain object). */
+function copyHeaders(headers: unknown): unknown {
+  const plain = typeof (headers as { toJSON?: unknown } | undefined)?.toJSON === 'function' ? (headers as { toJSON(): unknown }).toJSON() : headers;
+  return plain === undefined || plain === null ? plain : { ...(plain as object) };
 }
 
 /** The request's signal when it is a real AbortSignal (axios also accepts look-alikes without events). */

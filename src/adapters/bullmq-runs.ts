@@ -1,9 +1,8 @@
 import type { Job } from 'bullmq';
 import type { Policy } from '../policy/define-policy.js';
 import type { Clock } from '../run/clock.js';
-import { announceGiveUp } from '../run/failure-handler.js';
+import type { CallRun } from '../run/call-run.js';
 import { RetryError } from '../run/retry-error.js';
-import type { RetryOptions } from '../run/retry-options.js';
 import { countersOf, failureOf, journalOf, reconcileRuns, type RunStart } from './bullmq-journal.js';
 
 /**
@@ -67,10 +66,10 @@ export async function holdsLock(job: Job, token: string | undefined): Promise<bo
  * if (run.stop !== undefined) throw journaledStop(place, options, run);
  * ```
  */
-export function journaledStop(place: JournalPlace, options: Pick<RetryOptions, 'onGiveUp'>, run: RunStart & { readonly stop: NonNullable<RunStart['stop']> }): RetryError {
+export function journaledStop(call: CallRun, run: RunStart & { readonly stop: NonNullable<RunStart['stop']> }): RetryError {
   const { stop } = run;
-  const error = new RetryError({ reason: stop.reason, policy: place.policy.name, failure: failureOf(stop), attempts: run.journal, cause: undefined });
-  return run.stopDecided ? announceGiveUp({ policy: place.policy, options }, error) : error;
+  const error = new RetryError({ reason: stop.reason, policy: call.policy.name, failure: failureOf(stop), attempts: run.journal, cause: undefined });
+  return run.stopDecided ? call.giveUp(error) : error;
 }
 
 /**

@@ -1,16 +1,11 @@
 import { DelayedError, UnrecoverableError, type BackoffStrategy, type Job, type Worker } from 'bullmq';
 import { isFailedResponse } from '../failure/response-like.js';
 import type { Policy } from '../policy/define-policy.js';
-import type { StopReason } from '../policy/decision.js';
+import { CallRun } from '../run/call-run.js';
 import { systemClock } from '../run/clock.js';
-import type { AttemptEvent } from '../run/diagnostics.js';
-import { giveUpBeforeAttempt, handleFailure, type CallContext } from '../run/failure-handler.js';
 import { journalRecords, type AttemptRecord } from '../run/journal.js';
 import { isRetryError } from '../run/retry-error.js';
 import { validateRetryOptions, type RetryOptions } from '../run/retry-options.js';
-import { admitWait, type CallState } from '../run/step.js';
-import type { RateLimiter } from '../pacing/rate-limiter.js';
-import { channels } from '../shared/channels.js';
 import { checkOptionKeys } from '../shared/option-keys.js';
 import { OptionsError } from '../shared/options-error.js';
 import { countersOf, journalOf, lastDecision, reconcileRuns, stampRecord } from './bullmq-journal.js';
@@ -27,12 +22,12 @@ export type { JobAttemptRecord } from './bullmq-journal.js';
  * const options: BullmqRetryOptions = { budget: retryBudget({ type: 'aws-quota' }, { store, key: sellerId }) };
  * ```
  */
-export interface BullmqRetryOptions extends Pick<RetryOptions, 'clock' | 'random' | 'maxElapsedMs' | 'budget' | 'onRetry' | 'onGiveUp' | 'idempotent' | 'rateLimiter'> {
+export interface BullmqRetryOptions extends Pick<RetryOptions, 'clock' | 'random' | 'maxElapsedMs' | 'budget' | 'onAttempt' | 'onRetry' | 'onSuccess' | 'onGiveUp' | 'idempotent' | 'rateLimiter'> {
   /** The key of the journal in the job's data. @defaultValue 'retryJournal' */
   readonly journalKey?: string;
 }
 
-const OPTION_KEYS = ['clock', 'random', 'maxElapsedMs', 'budget', 'onRetry', 'onGiveUp', 'idempotent', 'rateLimiter', 'journalKey'] as const satisfies readonly (keyof BullmqRetryOptions)[];
+const OPTION_KEYS = ['clock', 'random', 'maxElapsedMs', 'budget', 'onAttempt', 'onRetry', 'onSuccess', 'onGiveUp', 'idempotent', 'rateLimiter', 'journalKey'] as const satisfies readonly (keyof BullmqRetryOptions)[];
 
 /** The error a wrapped processor throws when the policy retries: it carries the delay to BullMQ. */
 class RetryScheduled extends Error {
@@ -116,45 +111,30 @@ export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
         const run = reconcileRuns(journalOf(job.data, journalKey), counters, { maxAttempts: policy.maxAttempts, noticedAt: clock.now() });
         // Lost runs are written before anything else: this run may be lost too.
         if (run.changed) await writeJournal(job, journalKey, run.journal);
-        if (run.stop !== undefined) {
-          const error = journaledStop(place, valid, { ...run, stop: run.stop });
-          throw Object.assign(new UnrecoverableError(error.message), { cause: error });
-        }
+        // The call's run, rebuilt from the job's stored state: the same driver as withRetry's.
+        const decided = lastDecision(run.journal);
+        const call = new CallRun(policy, valid, clock, job.timestamp, job.id, {
+          previousDelayMs: decided?.delayMs,
+          budgetTaken: decided?.budgetTaken ?? 0,
+          earlier: run.journal,
+          newest: undefined,
+        });
+        if (run.stop !== undefined) throw unrecoverable(journaledStop(call, { ...run, stop: run.stop }));
         if (run.resumeAt !== undefined && run.resumeAt > clock.now() && token !== undefined) {
           // The lost run's retry delay never reached BullMQ: wait it out, as BullMQ would have.
           await job.moveToDelayed(Math.ceil(run.resumeAt), token);
           throw new DelayedError();
         }
-        const decided = lastDecision(run.journal);
-        if (budget !== undefined) {
-          const until = await budget.coolDownUntil(clock.now());
-          if (until > clock.now() && token !== undefined) {
-            // Park the job until the cool-down ends; BullMQ does not count this as an attempt.
-            await job.moveToDelayed(Math.ceil(until), token);
-            throw new DelayedError();
-          }
-        }
-        const call: CallContext = { policy, options: valid, clock, startedAt: job.timestamp, callId: job.id };
-        const state: CallState = { previousDelayMs: decided?.delayMs, budgetTaken: decided?.budgetTaken ?? 0, earlier: run.journal, newest: undefined };
-        if (valid.rateLimiter !== undefined && token !== undefined) {
-          const taken = await takeToken(job, token, valid.rateLimiter, (waitMs) => admitWait(waitMs, clock.now() - job.timestamp, valid.maxElapsedMs, policy.maxDelayMs));
-          if (taken === 'parked') throw new DelayedError();
-          if (taken !== 'go') {
-            // As withRetry: a token the job cannot wait for (past maxElapsedMs, or longer than the
-            // policy's maxDelayMs) was given back, and the job gives up before an attempt.
-            const error = giveUpBeforeAttempt(call, state, taken.refused, taken.waitMs);
-            throw Object.assign(new UnrecoverableError(error.message), { cause: error });
-          }
-        }
+        if (token !== undefined && (await parkedAtGate(call, job, token))) throw new DelayedError();
+        call.attempt = run.attempt - 1;
+        call.attemptStarted();
         const { attempt } = run;
-        const startedAt = clock.now() - job.timestamp;
         let failed: unknown;
         let returned = false;
         try {
           const value = await fn(job, token);
           if (!isFailedResponse(value)) {
-            budget?.recordSuccess(decided?.budgetTaken ?? 0).catch(() => undefined);
-            if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt, ok: true } satisfies AttemptEvent);
+            call.succeeded(value);
             return value;
           }
           failed = value;
@@ -162,18 +142,17 @@ export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
         } catch (error) {
           failed = error;
         }
-        const endedAt = clock.now() - job.timestamp;
         // The step numbers its record after the journal's records; the run's number comes from
         // BullMQ's counters too (a failure BullMQ took without a record leaves a gap).
         const journal = (records: readonly AttemptRecord[]) => [...run.journal, stampRecord(records.at(-1)!, attempt, counters)];
         try {
-          const retry = await handleFailure(call, state, { failed, returned, attempt, startedAt, endedAt, timed: true });
-          if (await holdsLock(job, token)) await writeJournal(job, journalKey, journal(journalRecords(retry.state, job.timestamp)));
-          throw new RetryScheduled(retry.delayMs, failed);
+          const delayMs = await call.failed(failed, returned);
+          if (await holdsLock(job, token)) await writeJournal(job, journalKey, journal(journalRecords(call, job.timestamp)));
+          throw new RetryScheduled(delayMs, failed);
         } catch (error) {
           if (!isRetryError(error)) throw error;
           if (await holdsLock(job, token)) await writeJournal(job, journalKey, journal(error.attempts));
-          throw Object.assign(new UnrecoverableError(error.message), { cause: error });
+          throw unrecoverable(error);
         }
       };
     },
@@ -200,39 +179,43 @@ export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
 /** Where a job keeps the time of the token it was given before it was parked (job data key). */
 const TOKEN_KEY = 'retryTableTokenAt';
 
-/** What {@link takeToken} did: the run goes ahead, was parked until its token is due, or may not wait for it. */
-type TokenTaken = 'go' | 'parked' | { readonly refused: StopReason; readonly waitMs: number };
-
 /**
- * Takes the rate limiter's token for this run. A job whose token is not due yet is moved back to
- * delayed until it is, holding no worker slot meanwhile; the token is kept (its time in the
- * job's data), so the run that comes back uses it instead of queueing again. A wait that `admit`
- * refuses (`admitWait`: the deadline, the policy's `maxDelayMs`) gives the token back instead.
+ * Passes the run's gate the BullMQ way: a wait (a shared cool-down, the rate limiter's token) is
+ * not slept but parked, the job moved back to delayed until then, holding no worker slot. A token
+ * taken is kept (its time in the job's data), so the run that comes back uses it instead of
+ * queueing again. A wait the call may not make (past `maxElapsedMs`, longer than the policy's
+ * `maxDelayMs`) gives the token back and fails the job before an attempt, as withRetry gives up.
+ * Returns whether the job was parked.
  */
-async function takeToken(job: Job, token: string, limiter: RateLimiter, admit: (waitMs: number) => StopReason | undefined): Promise<TokenTaken> {
+async function parkedAtGate(call: CallRun, job: Job, token: string): Promise<boolean> {
   const data = job.data as Record<string, unknown>;
-  // BullMQ schedules delayed jobs in epoch ms, so the token's time is too, whatever the adapter's clock.
-  const now = Date.now();
   const reservedAt = data[TOKEN_KEY];
   if (typeof reservedAt === 'number') {
-    // This run's token was taken before it was parked: use it once it is due.
-    if (reservedAt <= now) {
-      const { [TOKEN_KEY]: _used, ...rest } = data;
-      await job.updateData(rest);
-      return 'go';
+    // BullMQ schedules delayed jobs in epoch ms, so the token's time is too, whatever the adapter's clock.
+    if (reservedAt > Date.now()) {
+      await job.moveToDelayed(Math.ceil(reservedAt), token);
+      return true;
     }
-    await job.moveToDelayed(Math.ceil(reservedAt), token);
-    return 'parked';
+    // This run's token was taken before it was parked: use it now it is due.
+    const { [TOKEN_KEY]: _used, ...rest } = data;
+    await job.updateData(rest);
+    return false;
   }
-  const { waitMs } = await limiter.acquire(now);
-  if (waitMs <= 0) return 'go';
-  const refused = admit(waitMs);
-  if (refused !== undefined) {
-    await limiter.release(Date.now());
-    return { refused, waitMs };
+  let waitMs: number;
+  try {
+    waitMs = await call.beforeAttempt();
+  } catch (error) {
+    throw isRetryError(error) ? unrecoverable(error) : error;
   }
-  await job.updateData({ ...data, [TOKEN_KEY]: now + waitMs });
-  await job.moveToDelayed(Math.ceil(now + waitMs), token);
-  return 'parked';
+  if (waitMs <= 0) return false;
+  const until = Math.ceil(Date.now() + waitMs);
+  // BullMQ does not count a parked run as an attempt.
+  if (call.holdsToken) await job.updateData({ ...data, [TOKEN_KEY]: until });
+  await job.moveToDelayed(until, token);
+  return true;
 }
 
+/** A stop as BullMQ takes it: fail the job at once, the RetryError as its `cause`. */
+function unrecoverable(error: Error): UnrecoverableError {
+  return Object.assign(new UnrecoverableError(error.message), { cause: error });
+}

@@ -1,4 +1,4 @@
-import type { FailureOptions } from '../run/failure-handler.js';
+import type { DriverOptions } from '../run/call-run.js';
 
 /** The methods RFC 9110 (section 9.2.2) defines as idempotent: repeating them has the effect of sending them once. */
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
@@ -16,7 +16,7 @@ const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS
  * const options = optionsForMethod('post', { given: valid, unsafe: { ...valid, idempotent: false } }); // the unsafe ones
  * ```
  */
-export function optionsForMethod<O extends FailureOptions>(method: string | undefined, byMethod: { readonly given: O; readonly unsafe: O }): O {
+export function optionsForMethod<O extends DriverOptions>(method: string | undefined, byMethod: { readonly given: O; readonly unsafe: O }): O {
   if (byMethod.given.idempotent !== undefined || method === undefined) return byMethod.given;
   return IDEMPOTENT_METHODS.has(method.toUpperCase()) ? byMethod.given : byMethod.unsafe;
 }
@@ -29,6 +29,6 @@ export function optionsForMethod<O extends FailureOptions>(method: string | unde
  * const byMethod = methodOptions(valid);
  * ```
  */
-export function methodOptions<O extends FailureOptions>(given: O): { readonly given: O; readonly unsafe: O } {
+export function methodOptions<O extends DriverOptions>(given: O): { readonly given: O; readonly unsafe: O } {
   return { given, unsafe: given.idempotent === undefined ? { ...given, idempotent: false } : given };
 }

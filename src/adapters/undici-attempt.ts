@@ -65,6 +65,11 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
     if (this.mode === 'abandoned') return;
+    // An informational answer (100 Continue, 103 Early Hints) is not the answer: pass it on and wait for the final one.
+    if (statusCode < 200) {
+      this.owner.downstream.onResponseStart?.(this.owner.controller, statusCode, headers, statusMessage);
+      return;
+    }
     if (statusCode < 400) {
       this.mode = 'passing';
       this.owner.answered();

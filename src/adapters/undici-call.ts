@@ -1,16 +1,9 @@
 import type { Dispatcher } from 'undici';
-import type { RetryBudget } from '../budget/retry-budget.js';
-import type { RateLimiter } from '../pacing/rate-limiter.js';
 import type { Policy } from '../policy/define-policy.js';
+import { CallRun, type DriverOptions } from '../run/call-run.js';
 import type { Clock } from '../run/clock.js';
-import type { AttemptEvent } from '../run/diagnostics.js';
-import { handleFailure, type CallContext, type FailureOptions } from '../run/failure-handler.js';
 import { isRetryError } from '../run/retry-error.js';
 import { sleepUnlessAborted } from '../run/sleep.js';
-import { START, type CallState, type RetryStep } from '../run/step.js';
-import { waitForToken } from '../run/token-wait.js';
-import { channels } from '../shared/channels.js';
-import { waitForCoolDown } from './cool-down.js';
 import { optionsForMethod } from './idempotent-method.js';
 import { AttemptHandler, type AttemptOwner } from './undici-attempt.js';
 import { StableController } from './undici-controller.js';
@@ -19,9 +12,7 @@ import { StableController } from './undici-controller.js';
 export interface InterceptorSetup {
   readonly policy: Policy;
   readonly clock: Clock;
-  readonly budget: RetryBudget | undefined;
-  readonly rateLimiter: RateLimiter | undefined;
-  readonly byMethod: { readonly given: FailureOptions; readonly unsafe: FailureOptions };
+  readonly byMethod: { readonly given: DriverOptions; readonly unsafe: DriverOptions };
 }
 
 /**
@@ -38,30 +29,32 @@ export interface InterceptorSetup {
  */
 export class PolicyRetryCall implements AttemptOwner {
   readonly controller: StableController;
-  private readonly startedAt: number;
-  private readonly options: FailureOptions;
-  private attempt = 0;
-  private attemptStartedAt = 0;
-  private state: CallState = START;
+  private readonly run: CallRun;
+  /**
+   * The context the caller is given, once, when its request starts: filled with each attempt's
+   * (a redirect interceptor's history, say), so what the dispatchers this one wraps say reaches
+   * the caller even when the first attempt waited for a token and the caller had to be told first.
+   */
+  private readonly context: Record<string, unknown> = {};
   /** Aborts the wait between attempts when the caller aborts. */
   private wait: AbortController | undefined;
   private toldStart = false;
   private settled = false;
 
   constructor(
-    private readonly setup: InterceptorSetup,
+    setup: InterceptorSetup,
     private readonly dispatch: Dispatcher.Dispatch,
     private readonly opts: Dispatcher.DispatchOptions,
     readonly downstream: Dispatcher.DispatchHandler,
   ) {
     this.controller = new StableController((reason) => this.wait?.abort(reason));
-    this.startedAt = setup.clock.now();
-    this.options = optionsForMethod(opts.method, setup.byMethod);
+    this.run = new CallRun(setup.policy, optionsForMethod(opts.method, setup.byMethod), setup.clock, setup.clock.now());
   }
 
   /** Sends the first attempt: at once, or after the budget's shared cool-down and the rate limiter's token. */
   start(): boolean {
-    if (this.setup.budget === undefined && this.setup.rateLimiter === undefined) return this.send();
+    const { budget, rateLimiter } = this.run.options;
+    if (budget === undefined && rateLimiter === undefined) return this.send();
     void this.waitThenSend(0);
     // The request is taken; undici reads `false` as "busy, wait for drain", which it is not.
     return true;
@@ -69,26 +62,19 @@ export class PolicyRetryCall implements AttemptOwner {
 
   attemptStarted(controller: Dispatcher.DispatchController, context: unknown): void {
     this.controller.target = controller;
-    this.tellStart(context);
+    if (typeof context === 'object' && context !== null) Object.assign(this.context, context);
+    this.tellStart();
   }
 
-  /** Gives the caller the stable controller, once. */
-  private tellStart(context: unknown): void {
+  /** Gives the caller the stable controller and context, once. */
+  private tellStart(): void {
     if (this.toldStart) return;
     this.toldStart = true;
-    this.downstream.onRequestStart?.(this.controller, context);
-  }
-
-  /** The request as the shared failure handler and token wait see it. */
-  private context(): CallContext {
-    return { policy: this.setup.policy, options: this.options, clock: this.setup.clock, startedAt: this.startedAt };
+    this.downstream.onRequestStart?.(this.controller, this.context);
   }
 
   answered(): void {
-    // A store that fails is the store's to report, not the request's.
-    this.setup.budget?.recordSuccess(this.state.budgetTaken).catch(() => undefined);
-    this.setup.rateLimiter?.observeSuccess(this.setup.clock.now());
-    if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: this.setup.policy.name, attempt: this.attempt, ok: true } satisfies AttemptEvent);
+    this.run.succeeded();
   }
 
   failedAnswer(attempt: AttemptHandler): void {
@@ -102,24 +88,14 @@ export class PolicyRetryCall implements AttemptOwner {
   }
 
   private send(): boolean {
-    this.attempt++;
-    this.attemptStartedAt = this.setup.clock.now() - this.startedAt;
+    this.run.attemptStarted();
     return this.dispatch(this.opts, new AttemptHandler(this));
   }
 
   private async decide(attempt: AttemptHandler, failed: unknown, answered: boolean): Promise<void> {
-    const { clock } = this.setup;
-    let retry: RetryStep;
+    let delayMs: number;
     try {
-      const endedAt = clock.now() - this.startedAt;
-      retry = await handleFailure(this.context(), this.state, {
-        failed,
-        returned: answered,
-        attempt: this.attempt,
-        startedAt: this.attemptStartedAt,
-        endedAt,
-        timed: true,
-      });
+      delayMs = await this.run.failed(failed, answered);
     } catch (error) {
       if (this.controller.abortReason !== undefined) {
         attempt.abandon();
@@ -131,26 +107,23 @@ export class PolicyRetryCall implements AttemptOwner {
       return this.fail(isRetryError(error) ? error : (failed as Error));
     }
     attempt.abandon();
-    this.state = retry.state;
-    await this.waitThenSend(retry.delayMs);
+    await this.waitThenSend(delayMs);
   }
 
   /**
-   * Waits `delayMs`, any shared cool-down and the rate limiter's token, then sends the next
-   * attempt; the caller's abort ends the wait (and gives the token back), a token the call
-   * cannot wait for ends it with the `RetryError` (`deadline`, `rate-limited`).
+   * Waits `delayMs`, then passes the run's gate (any shared cool-down, the rate limiter's token),
+   * then sends the next attempt; the caller's abort ends the wait (and gives the token back), a
+   * token the call cannot wait for ends it with the `RetryError` (`deadline`, `rate-limited`).
    */
   private async waitThenSend(delayMs: number): Promise<void> {
-    const { clock, budget, rateLimiter } = this.setup;
     this.wait = new AbortController();
     // Before the first attempt the caller has no controller yet, so its abort could not reach
-    // this wait: hand it the stable one now (the connection's context is undefined anyway).
-    this.tellStart(undefined);
+    // this wait: hand it the stable one now (its context is filled as attempts start).
+    this.tellStart();
     try {
       if (this.controller.abortReason !== undefined) throw this.controller.abortReason;
-      if (delayMs > 0) await sleepUnlessAborted(clock, delayMs, this.wait.signal);
-      await waitForCoolDown(budget, clock, this.wait.signal);
-      if (rateLimiter !== undefined) await waitForToken(this.context(), this.state, this.wait.signal);
+      if (delayMs > 0) await sleepUnlessAborted(this.run.clock, delayMs, this.wait.signal);
+      await this.run.passGate(this.wait.signal);
     } catch (error) {
       return this.fail(this.controller.abortReason ?? (error as Error));
     } finally {

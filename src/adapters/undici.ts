@@ -67,7 +67,7 @@ export type { HttpAdapterOptions } from './adapter-options.js';
  */
 export function policyRetryInterceptor(policy: Policy, options?: PolicyRetryInterceptorOptions): Dispatcher.DispatcherComposeInterceptor {
   const valid = validateAdapterOptions('policyRetryInterceptor', policy, options);
-  const setup: InterceptorSetup = { policy, clock: valid.clock ?? systemClock, budget: valid.budget, rateLimiter: valid.rateLimiter, byMethod: methodOptions(valid) };
+  const setup: InterceptorSetup = { policy, clock: valid.clock ?? systemClock, byMethod: methodOptions(valid) };
   return (dispatch) =>
     function policyRetry(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
       // What cannot be sent twice is sent once, untouched.

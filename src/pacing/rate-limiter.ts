@@ -62,8 +62,8 @@ export interface RateLimiter {
   release(nowMs: number): Promise<void>;
   /** Learns from an attempt's failure (see {@link RateLimiterOptions.learn}). */
   observeFailure(failure: Failure, nowMs: number): Promise<void>;
-  /** Learns from a success: the rate recovers after a throttle. */
-  observeSuccess(nowMs: number): void;
+  /** Learns from a success (`response`: what the attempt returned, for limiters that read its rate-limit headers): the rate recovers after a throttle. */
+  observeSuccess(nowMs: number, response?: unknown): void;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { CallKey } from './call-key.js';
 import type { Clock } from './clock.js';
+import type { Sleeper } from './timer-heap.js';
+import { sleepOn, stopSleeping } from './wake.js';
 
 /**
  * What an attempt gets from {@link retry}: its number, a signal that aborts when the caller
@@ -76,13 +78,35 @@ export class FirstAttempt extends CallKey implements AttemptContext {
 }
 
 /**
+ * The signal of the attempt withRetry is calling now: read it synchronously at the start of the
+ * wrapped function (before its first `await`) and hand it to the request, so an attempt timeout,
+ * the call's deadline or the caller's abort cancels the request instead of abandoning it. The
+ * wrapped function keeps its exact type. Undefined outside an attempt, and for an attempt that
+ * nothing can cut short (no `signal`, `attemptTimeoutMs` or `maxElapsedMs`). {@link retry} hands
+ * its attempts the same signal as `ctx.signal`.
+ *
+ * @example
+ * ```ts
+ * const getProduct = withRetry(scraperPolicy, { attemptTimeoutMs: 10_000 })(async (asin: string) => {
+ *   return fetch(`https://api.example.com/product?asin=${asin}`, { signal: attemptSignal() });
+ * });
+ * ```
+ */
+export function attemptSignal(): AbortSignal | undefined {
+  return currentSignal;
+}
+
+let currentSignal: AbortSignal | undefined;
+
+/**
  * Both runners call `fn` with `args` (withRetry) or, when `args` is undefined, with the attempt's
  * context (retry).
  *
  * Runs one attempt that can end early: when the caller's signal aborts (outcome: its reason) or
- * after `timeoutMs` (outcome: a `TimeoutError`). Settles exactly once; a late result of the
- * attempt is ignored, and its late rejection is handled so it is never reported as unhandled.
- * The timer and every listener are released when the attempt ends.
+ * after `limitMs` (outcome: a `TimeoutError`, saying whether the attempt timeout or the call's
+ * deadline ran out). Settles exactly once; a late result of the attempt is ignored, and its late
+ * rejection is handled so it is never reported as unhandled. The timer and every listener are
+ * released when the attempt ends.
  */
 export function runAbortableAttempt(
   fn: (...args: any[]) => unknown,
@@ -90,13 +114,14 @@ export function runAbortableAttempt(
   args: readonly unknown[] | undefined,
   attempt: number,
   callerSignal: AbortSignal | undefined,
-  timeoutMs: number | undefined,
+  limitMs: number | undefined,
+  byDeadline: boolean,
   clock: Clock,
   key: CallKey,
 ): Promise<AttemptOutcome> {
   return new Promise<AttemptOutcome>((resolve) => {
     const controller = new AbortController();
-    const timer = timeoutMs === undefined ? undefined : new AbortController();
+    const timer = limitMs === undefined ? undefined : new AbortController();
     const forwardAbort = (): void => controller.abort(callerSignal!.reason);
     let ended = false;
     const end = (outcome: AttemptOutcome): void => {
@@ -116,18 +141,27 @@ export function runAbortableAttempt(
       return;
     }
     callerSignal?.addEventListener('abort', forwardAbort, { once: true });
-    if (timer !== undefined) {
-      clock.sleep(timeoutMs!, timer.signal).then(
-        () => controller.abort(new DOMException(`attempt ${attempt} timed out after ${timeoutMs} ms`, 'TimeoutError')),
+    if (byDeadline) {
+      // A watch, not a wait: on the clock's heap, left out of a TestClock's `sleeps`.
+      const cut = (): void => controller.abort(new DOMException(`the call's deadline passed during attempt ${attempt}, after ${limitMs} ms`, 'TimeoutError'));
+      const watch: Sleeper = { wakeAt: 0, heapIndex: -1, heapSeq: 0, wake: cut, sleepFailed: cut };
+      sleepOn(clock, watch, limitMs!, false);
+      timer!.signal.addEventListener('abort', () => stopSleeping(clock, watch), { once: true });
+    } else if (timer !== undefined) {
+      clock.sleep(limitMs!, timer.signal).then(
+        () => controller.abort(new DOMException(`attempt ${attempt} timed out after ${limitMs} ms`, 'TimeoutError')),
         () => undefined, // the attempt ended first and released the timer
       );
     }
     let pending: unknown;
+    currentSignal = controller.signal;
     try {
       pending = args === undefined ? fn(new AbortableAttempt(attempt, controller.signal, key)) : Reflect.apply(fn, thisArg, args);
     } catch (error) {
       end({ ok: false, error });
       return;
+    } finally {
+      currentSignal = undefined;
     }
     Promise.resolve(pending).then(
       (value) => end({ ok: true, value }),

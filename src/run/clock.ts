@@ -31,12 +31,10 @@ export const cancelWake: unique symbol = Symbol('retry-table.cancelWake');
 
 /** A clock that wakes sleepers itself. @internal */
 export interface WakingClock extends Clock {
-  [wakeAfter](sleeper: Sleeper, ms: number): void;
+  /** `record: false` for a watch rather than a wait (a deadline over a running attempt): a TestClock leaves it out of `sleeps`. */
+  [wakeAfter](sleeper: Sleeper, ms: number, record?: boolean): void;
   [cancelWake](sleeper: Sleeper): boolean;
 }
-
-/** Every call sleeping on the system clock, under one platform timer. */
-const systemTimers = new TimerHeap();
 
 /**
  * Gives `clock` its heap, as properties that are not enumerable: a clock made by spreading ours
@@ -44,7 +42,7 @@ const systemTimers = new TimerHeap();
  * that would bypass its own `sleep`.
  * @internal
  */
-export function withWaking<C extends Clock>(clock: C, wake: (sleeper: Sleeper, ms: number) => void, cancel: (sleeper: Sleeper) => boolean): C & WakingClock {
+export function withWaking<C extends Clock>(clock: C, wake: (sleeper: Sleeper, ms: number, record?: boolean) => void, cancel: (sleeper: Sleeper) => boolean): C & WakingClock {
   return Object.defineProperties(clock, { [wakeAfter]: { value: wake }, [cancelWake]: { value: cancel } }) as C & WakingClock;
 }
 
@@ -58,26 +56,39 @@ export function withWaking<C extends Clock>(clock: C, wake: (sleeper: Sleeper, m
  * await systemClock.sleep(1000, AbortSignal.timeout(5000));
  * ```
  */
-export const systemClock: Clock = Object.freeze(withWaking({
-  now: () => Date.now(),
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    // Without a signal the timer calls resolve directly: thousands of calls may sleep at once,
-    // and each closure kept alive here is memory held by every one of them.
-    if (signal === undefined) return new Promise<void>((resolve) => void globalThis.setTimeout(resolve, ms));
-    return new Promise<void>((resolve, reject) => {
-      if (signal.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const onAbort = (): void => {
-        globalThis.clearTimeout(timer);
-        reject(signal.reason);
-      };
-      const timer = globalThis.setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-  },
-}, (sleeper, ms) => systemTimers.add(sleeper, ms), (sleeper) => systemTimers.remove(sleeper)));
+export const systemClock: Clock = Object.freeze(realClock(false));
+
+/** The real clock whose timers do not keep the process alive: a call's with `unref: true`. @internal */
+export const unrefClock: Clock = /* @__PURE__ */ Object.freeze(realClock(true));
+
+function realClock(unref: boolean): Clock {
+  const timers = new TimerHeap(undefined, unref);
+  const start = (callback: () => void, ms: number): ReturnType<typeof setTimeout> => {
+    const timer = globalThis.setTimeout(callback, ms);
+    if (unref) (timer as { unref?: () => void })?.unref?.();
+    return timer;
+  };
+  return withWaking({
+    now: () => Date.now(),
+    sleep(ms: number, signal?: AbortSignal): Promise<void> {
+      // Without a signal the timer calls resolve directly: thousands of calls may sleep at once,
+      // and each closure kept alive here is memory held by every one of them.
+      if (signal === undefined) return new Promise<void>((resolve) => void start(resolve, ms));
+      return new Promise<void>((resolve, reject) => {
+        if (signal.aborted) {
+          reject(signal.reason);
+          return;
+        }
+        const onAbort = (): void => {
+          globalThis.clearTimeout(timer);
+          reject(signal.reason);
+        };
+        const timer = start(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms);
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+  }, (sleeper, ms) => timers.add(sleeper, ms), (sleeper) => timers.remove(sleeper));
+}

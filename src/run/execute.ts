@@ -1,9 +1,8 @@
 import { isFailedResponse } from '../failure/response-like.js';
 import type { Policy } from '../policy/define-policy.js';
-import { channels } from '../shared/channels.js';
 import { FirstAttempt, type AttemptOutcome } from './attempt.js';
+import { publishSuccess } from './call-run.js';
 import { CallKey } from './call-key.js';
-import type { AttemptEvent } from './diagnostics.js';
 import { EngineCall } from './engine-call.js';
 import type { RetryOptions } from './retry-options.js';
 
@@ -30,7 +29,7 @@ export function execute<R>(
   if (needsTimedFirstAttempt(options)) {
     return new Promise<Awaited<R>>((resolve, reject) => {
       const key = args === undefined ? new CallKey() : NO_KEY;
-      new EngineCall(policy, options, fn, thisArg, args, true, key, resolve, reject).start(undefined);
+      new EngineCall(policy, options, fn, thisArg, args, key, resolve, reject).start(undefined);
     });
   }
   // withRetry passes the caller's arguments; retry gets a context, which also holds the call's key.
@@ -48,14 +47,20 @@ export function execute<R>(
   ) as Promise<Awaited<R>>;
 }
 
-/** Whether a call must time its first attempt (a signal, a timeout, a deadline, a budget or a limiter): then it skips the fast path. */
+/**
+ * Whether a call must run its first attempt through its {@link CallRun}: it can be cut short (a
+ * signal, a timeout, a deadline), has something to ask or tell before or after it (a budget, a
+ * limiter), or an observer of every attempt. Then it skips the fast path.
+ */
 function needsTimedFirstAttempt(options: RetryOptions): boolean {
   return (
     options.signal !== undefined ||
     options.attemptTimeoutMs !== undefined ||
     options.maxElapsedMs !== undefined ||
     options.budget !== undefined ||
-    options.rateLimiter !== undefined
+    options.rateLimiter !== undefined ||
+    options.onAttempt !== undefined ||
+    options.onSuccess !== undefined
   );
 }
 
@@ -75,7 +80,7 @@ export function thunkRunner(policy: Policy, options: RetryOptions, fn: () => unk
   if (needsTimedFirstAttempt(options)) return undefined;
   const onValue = (value: unknown): unknown =>
     isFailedResponse(value) ? leaveFastPath(policy, options, fn, undefined, NO_ARGS, { ok: true, value }, undefined) : succeeded(policy, value);
-  const onError = (error: unknown): EngineCall => leaveFastPath(policy, options, fn, undefined, NO_ARGS, { ok: false, error }, undefined);
+  const onError = (error: unknown): Promise<unknown> => leaveFastPath(policy, options, fn, undefined, NO_ARGS, { ok: false, error }, undefined);
   return () => {
     let pending: unknown;
     try {
@@ -90,15 +95,13 @@ export function thunkRunner(policy: Policy, options: RetryOptions, fn: () => unk
 /** The arguments of a call made without any: one shared empty list, since a sleeping call keeps its arguments. */
 export const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
+/** A success on the fast path: no run to tell (no budget, limiter or hook), only the channel, without a call id. */
 function succeeded(policy: Policy, value: unknown): unknown {
-  if (channels.attempt.hasSubscribers) channels.attempt.publish({ policy: policy.name, attempt: 1, ok: true } satisfies AttemptEvent);
+  publishSuccess(policy, undefined, 1);
   return value;
 }
 
-/**
- * A first attempt on the fast path failed: the call goes on as an {@link EngineCall}, returned
- * to the fast path's `then` so the promise the caller holds adopts it (the call is a thenable).
- */
+/** A first attempt on the fast path failed: the call goes on as an {@link EngineCall}. */
 function leaveFastPath(
   policy: Policy,
   options: RetryOptions,
@@ -107,10 +110,10 @@ function leaveFastPath(
   args: readonly unknown[] | undefined,
   outcome: AttemptOutcome,
   first: CallKey | undefined,
-): EngineCall {
-  const call = new EngineCall(policy, options, fn, thisArg, args, false, first ?? (args === undefined ? new CallKey() : NO_KEY));
-  call.start(outcome);
-  return call;
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    new EngineCall(policy, options, fn, thisArg, args, first ?? (args === undefined ? new CallKey() : NO_KEY), resolve, reject).start(outcome);
+  });
 }
 
 /** withRetry's calls hand their arguments to `fn`, never a context: they share one unused key. */

@@ -31,6 +31,30 @@ export interface RetryInfo {
   readonly error: unknown;
   /** Time since the call started, in ms. */
   readonly elapsedMs: number;
+  /** The call's id, the same on every hook and diagnostics event of the call. */
+  readonly callId: number | string;
+  /** The policy's name. */
+  readonly policy: string;
+}
+
+/**
+ * The call as `onAttempt`, `onSuccess` and `onGiveUp` see it: one value per call, whichever runner
+ * runs it (withRetry, axios, undici, the AWS SDK, BullMQ).
+ *
+ * @example
+ * ```ts
+ * withRetry(mwsPolicy, { onAttempt: (call: CallInfo) => console.log(call.callId, call.policy, call.attempt) })(listOrders);
+ * ```
+ */
+export interface CallInfo {
+  /** Unique per call in this process (a BullMQ job: the job's id); the `callId` of the diagnostics events. */
+  readonly callId: number | string;
+  /** The policy's name. */
+  readonly policy: string;
+  /** The attempt starting, or the last one made (1-based). */
+  readonly attempt: number;
+  /** Time since the call started, in ms. */
+  readonly elapsedMs: number;
 }
 
 /**
@@ -59,13 +83,25 @@ export interface RetryOptions {
    * failure); its late result is ignored. With {@link retry}, `ctx.signal` is aborted too.
    */
   readonly attemptTimeoutMs?: number;
+  /** Called as each attempt starts. An exception, or a rejected promise, is reported as a process warning and changes nothing. */
+  readonly onAttempt?: (call: CallInfo) => void;
   /**
-   * Called before each wait. An exception thrown here is reported as a process warning and does
+   * Called before each wait. When it returns a promise, the call waits for it before the wait
+   * begins. An exception thrown here, or a rejection, is reported as a process warning and does
    * not change the call's outcome.
    */
   readonly onRetry?: (info: RetryInfo) => void;
-  /** Called once when the policy stops, with the error the call rejects with. Exceptions as for `onRetry`. */
-  readonly onGiveUp?: (error: RetryError) => void;
+  /** Called once when an attempt succeeds. Exceptions as for `onAttempt`. */
+  readonly onSuccess?: (call: CallInfo) => void;
+  /** Called once when the policy stops, with the error the call rejects with. Exceptions as for `onAttempt`. */
+  readonly onGiveUp?: (error: RetryError, call: CallInfo) => void;
+  /**
+   * `true`: the call's timers (its waits, its attempt timeout) do not keep the process alive, so a
+   * CLI that has nothing else to do exits instead of waiting out a backoff. Applies to the
+   * default clock; a `clock` of your own decides for itself.
+   * @defaultValue false
+   */
+  readonly unref?: boolean;
   /**
    * A retry budget shared with other calls (and, with a Redis store, other processes): retries
    * it refuses stop the call with `budget-exhausted`, and throttling answers make every call
@@ -92,7 +128,7 @@ export interface RetryOptions {
 }
 
 /** Every key of {@link RetryOptions}: the compiler checks the list against the interface both ways. */
-const RETRY_OPTION_KEYS = ['clock', 'random', 'signal', 'maxElapsedMs', 'attemptTimeoutMs', 'onRetry', 'onGiveUp', 'budget', 'idempotent', 'rateLimiter'] as const satisfies readonly (keyof RetryOptions)[];
+const RETRY_OPTION_KEYS = ['clock', 'random', 'signal', 'maxElapsedMs', 'attemptTimeoutMs', 'onAttempt', 'onRetry', 'onSuccess', 'onGiveUp', 'budget', 'idempotent', 'rateLimiter', 'unref'] as const satisfies readonly (keyof RetryOptions)[];
 type MissingKeys = Exclude<keyof RetryOptions, (typeof RETRY_OPTION_KEYS)[number]>;
 const everyKeyListed: [MissingKeys] extends [never] ? true : MissingKeys = true;
 void everyKeyListed;
@@ -109,7 +145,7 @@ const NO_OPTIONS: RetryOptions = Object.freeze({});
 export function validateRetryOptions(options: RetryOptions | undefined, where: string): RetryOptions {
   if (options === undefined) return NO_OPTIONS;
   checkOptionKeys(where, options, RETRY_OPTION_KEYS);
-  const { clock, random, signal, maxElapsedMs, attemptTimeoutMs, onRetry, onGiveUp, budget, idempotent, rateLimiter } = options;
+  const { clock, random, signal, maxElapsedMs, attemptTimeoutMs, onAttempt, onRetry, onSuccess, onGiveUp, budget, idempotent, rateLimiter, unref } = options;
   if (rateLimiter !== undefined && typeof rateLimiter?.acquire !== 'function') throw new OptionsError('rateLimiter', rateLimiter, 'must be a RateLimiter from rateLimiter()');
   if (idempotent !== undefined && typeof idempotent !== 'boolean') throw new OptionsError('idempotent', idempotent, 'must be true or false');
   if (budget !== undefined && typeof budget?.requestRetry !== 'function') throw new OptionsError('budget', budget, 'must be a RetryBudget from retryBudget()');
@@ -123,5 +159,9 @@ export function validateRetryOptions(options: RetryOptions | undefined, where: s
     throw new OptionsError('attemptTimeoutMs', attemptTimeoutMs, 'must be a number of milliseconds from 0 to 2147483647');
   if (onRetry !== undefined && typeof onRetry !== 'function') throw new OptionsError('onRetry', onRetry, 'must be a function');
   if (onGiveUp !== undefined && typeof onGiveUp !== 'function') throw new OptionsError('onGiveUp', onGiveUp, 'must be a function');
+  if (onAttempt !== undefined && typeof onAttempt !== 'function') throw new OptionsError('onAttempt', onAttempt, 'must be a function');
+  if (onSuccess !== undefined && typeof onSuccess !== 'function') throw new OptionsError('onSuccess', onSuccess, 'must be a function');
+  if (unref !== undefined && typeof unref !== 'boolean') throw new OptionsError('unref', unref, 'must be true or false');
+  if (unref === true && clock !== undefined) throw new OptionsError('unref', unref, 'applies to the default clock only: a clock of your own decides whether its timers keep the process alive');
   return options;
 }

@@ -49,6 +49,8 @@ export interface StepInput {
   readonly hasBudget: boolean;
   /** The call's `idempotent` option; undefined leaves it to the row. */
   readonly idempotent: boolean | undefined;
+  /** Whether the attempt's time limit was the deadline: a failure past it then stops with `deadline`. */
+  readonly cutByDeadline?: boolean;
 }
 
 /** The call goes on: wait `delayMs`, then attempt again. */
@@ -113,6 +115,10 @@ export function step(policy: Policy, state: CallState, input: StepInput): Step {
     random: input.random,
     previousDelayMs: state.previousDelayMs,
   });
+  // A deadline already past buys no retry, not even an immediate one; an attempt it cut short stops with it, whatever the row.
+  if (input.maxElapsedMs !== undefined && input.elapsedMs >= input.maxElapsedMs && (decision.action === 'retry' || input.cutByDeadline === true)) {
+    return stopStep(state, input, decision, 'deadline', undefined);
+  }
   if (decision.action === 'stop') return stopStep(state, input, decision, decision.reason, undefined);
   // Checked before the budget: a retry that must not happen should not cost the fleet a token.
   if (!(input.idempotent ?? decision.rule.idempotent) && requestFate(input.failure) === 'maybe-processed') {

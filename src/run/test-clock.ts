@@ -85,7 +85,7 @@ export class TestClock implements WakingClock {
     this.recordSleeps = options.recordSleeps ?? true;
     withWaking(
       this,
-      (sleeper, ms) => this.wakeSleeper(sleeper, ms),
+      (sleeper, ms, record) => this.wakeSleeper(sleeper, ms, record),
       (sleeper) => this.cancelSleeper(sleeper),
     );
   }
@@ -124,8 +124,8 @@ export class TestClock implements WakingClock {
   }
 
   /** The engine's sleeping calls: recorded, ordered and woken like any other sleep, without a promise. @internal */
-  private wakeSleeper(sleeper: WakingSleeper, ms: number): void {
-    if (this.recordSleeps) this.sleeps.push(ms);
+  private wakeSleeper(sleeper: WakingSleeper, ms: number, record = true): void {
+    if (this.recordSleeps && record) this.sleeps.push(ms);
     const entry: Sleeper = {
       wakeAt: this.current + Math.max(0, ms),
       order: this.order++,

@@ -75,7 +75,11 @@ export class TimerHeap {
   private armedSetTimeout: unknown = undefined;
   private armedClear: ((handle: unknown) => void) | undefined;
 
-  constructor(private readonly host: TimerHost = globalTimers) {}
+  constructor(
+    private readonly host: TimerHost = globalTimers,
+    /** Whether the timer lets the process exit while calls sleep (`unref`). */
+    private readonly unref = false,
+  ) {}
 
   /** How many sleepers are waiting. */
   get size(): number {
@@ -176,6 +180,7 @@ export class TimerHeap {
     this.armedSetTimeout = currentSetTimeout;
     this.armedClear = this.host === globalTimers ? captureClear() : (handle) => this.host.clearTimeout(handle);
     this.handle = this.host.setTimeout(this.fire, Math.min(waitMs, MAX_TIMER_DELAY_MS));
+    if (this.unref) (this.handle as { unref?: () => void } | undefined)?.unref?.();
   }
 
   private disarm(): void {

@@ -10,9 +10,9 @@ import type { Sleeper } from './timer-heap.js';
  * sleepOn(systemClock, call, 1000); // call.wake() in a second
  * ```
  */
-export function sleepOn(clock: Clock, sleeper: Sleeper, ms: number): void {
+export function sleepOn(clock: Clock, sleeper: Sleeper, ms: number, record = true): void {
   if (typeof (clock as Partial<WakingClock>)[wakeAfter] === 'function') {
-    (clock as WakingClock)[wakeAfter](sleeper, ms);
+    (clock as WakingClock)[wakeAfter](sleeper, ms, record);
     return;
   }
   // A clock of the user's own: one promise per sleep, cancelled through its signal.

@@ -49,12 +49,12 @@ describe('unknown option keys are rejected where the options are given, naming t
   it('lists the known options when nothing is close', () => {
     const error = optionsErrorOf(() => withRetry(mwsPolicy, { colour: 'blue' } as never));
     expect(error.suggestion).toBeUndefined();
-    expect(error.message).toContain('(known: clock, random, signal, maxElapsedMs, attemptTimeoutMs, onRetry, onGiveUp, budget, idempotent, rateLimiter)');
+    expect(error.message).toContain('(known: clock, random, signal, maxElapsedMs, attemptTimeoutMs, onAttempt, onRetry, onSuccess, onGiveUp, budget, idempotent, rateLimiter, unref)');
   });
 
   it('still accepts every documented option', () => {
     const budget = retryBudget({ type: 'grpc', maxTokens: 10, tokenRatio: 0.1 }, { key: 'k' });
-    const options = { clock: new TestClock(), random: () => 0, signal: new AbortController().signal, maxElapsedMs: 1, attemptTimeoutMs: 1, onRetry: () => undefined, onGiveUp: () => undefined, budget };
+    const options = { clock: new TestClock(), random: () => 0, signal: new AbortController().signal, maxElapsedMs: 1, attemptTimeoutMs: 1, onAttempt: () => undefined, onRetry: () => undefined, onSuccess: () => undefined, onGiveUp: () => undefined, budget };
     expect(() => withRetry(mwsPolicy, options)).not.toThrow();
     expect(() => new RedisBudgetStore(redis, { prefix: 'p:', timeoutMs: 10, idleTtlMs: 10, coolDownCacheMs: 0 })).not.toThrow();
   });

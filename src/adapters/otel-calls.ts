@@ -41,7 +41,7 @@ export class CallTrace {
   ) {}
 }
 
-/** A per-call id in an event, once the runners publish one (see docs/recipes.md, OpenTelemetry). */
+/** The call id of an event: every runner's events carry one (the driver's), but a fast-path success's. */
 export function callIdOf(event: unknown): string | number | undefined {
   const id = (event as { readonly callId?: unknown }).callId;
   return typeof id === 'string' || typeof id === 'number' ? id : undefined;
@@ -51,28 +51,24 @@ export function callIdOf(event: unknown): string | number | undefined {
  * Calls sleeping between attempts are forgotten beyond these many: a call that is aborted while
  * it sleeps publishes nothing more, so without a bound its trace would be kept forever.
  */
-const MAX_SLEEPING_BY_ID = 10_000;
-const MAX_SLEEPING_PER_CONTEXT = 1_000;
+const MAX_SLEEPING = 10_000;
 
 /**
- * Ties each event to its call. A failed attempt's retry or give-up carries the same `Failure`
- * object as its attempt event, so those are tied exactly. The next attempt is tied by the call id
- * when the event has one; else (today's payloads) to a call of the same policy, in the same
- * context, sleeping before that attempt number, the one due to wake first: exact unless several
- * such calls sleep at once in one context (`Promise.all` of alike calls), where two of them may
- * swap attempts. Give-ups are rebuilt from the RetryError's journal, so they are exact anyway.
+ * Ties each event to its call: a failed attempt's retry or give-up carries the same `Failure`
+ * object as its attempt event, and the next attempt carries the call's id (every runner drives
+ * the one call driver, which puts its id on every event), so spans are correlated exactly, for
+ * every runner, however many alike calls sleep at once.
  *
  * @example
  * ```ts
  * const calls = new CallCorrelator();
- * const trace = calls.attempted('mws', 1, failure, context.active(), now, undefined);
+ * const trace = calls.attempted('mws', 1, failure, context.active(), now, 7);
  * calls.byFailure(failure) === trace; // true
  * ```
  */
 export class CallCorrelator {
   private readonly failures = new WeakMap<Failure, CallTrace>();
-  private readonly sleepingById = new Map<string | number, CallTrace>();
-  private readonly sleepingByContext = new WeakMap<Context, Map<string, CallTrace[]>>();
+  private readonly sleeping = new Map<string | number, CallTrace>();
 
   /**
    * The call an attempt event belongs to, with the attempt noted: a new call for a first attempt
@@ -88,7 +84,7 @@ export class CallCorrelator {
     /** False for a call first seen after its attempt event: it is not one of the sleeping calls. */
     wake = true,
   ): CallTrace {
-    const trace = (wake && attempt > 1 ? this.wake(policy, attempt, parent, callId) : undefined) ?? new CallTrace(policy, parent, now);
+    const trace = (wake && attempt > 1 && callId !== undefined ? this.wake(callId) : undefined) ?? new CallTrace(policy, parent, now);
     trace.notes.push({ attempt, time: now, failure });
     if (failure !== undefined) this.failures.set(failure, trace);
     return trace;
@@ -103,46 +99,19 @@ export class CallCorrelator {
   sleep(trace: CallTrace, nextAttempt: number, wakeAt: number, callId: string | number | undefined): void {
     trace.nextAttempt = nextAttempt;
     trace.wakeAt = wakeAt;
-    if (callId !== undefined) {
-      this.sleepingById.set(callId, trace);
-      if (this.sleepingById.size > MAX_SLEEPING_BY_ID) this.sleepingById.delete(this.sleepingById.keys().next().value!);
-      return;
-    }
-    let byPolicy = this.sleepingByContext.get(trace.parent);
-    if (byPolicy === undefined) this.sleepingByContext.set(trace.parent, (byPolicy = new Map()));
-    const sleeping = byPolicy.get(trace.policy);
-    if (sleeping === undefined) byPolicy.set(trace.policy, [trace]);
-    else if (sleeping.push(trace) > MAX_SLEEPING_PER_CONTEXT) sleeping.shift();
+    if (callId === undefined) return;
+    this.sleeping.set(callId, trace);
+    if (this.sleeping.size > MAX_SLEEPING) this.sleeping.delete(this.sleeping.keys().next().value!);
   }
 
   /** Forgets a call that ended while sleeping (a give-up decided before its next attempt). */
   forget(trace: CallTrace, callId: string | number | undefined): void {
-    if (callId !== undefined) {
-      if (this.sleepingById.get(callId) === trace) this.sleepingById.delete(callId);
-      return;
-    }
-    const sleeping = this.sleepingByContext.get(trace.parent)?.get(trace.policy);
-    const index = sleeping?.indexOf(trace) ?? -1;
-    if (index !== -1) sleeping!.splice(index, 1);
+    if (callId !== undefined && this.sleeping.get(callId) === trace) this.sleeping.delete(callId);
   }
 
-  private wake(policy: string, attempt: number, parent: Context, callId: string | number | undefined): CallTrace | undefined {
-    if (callId !== undefined) {
-      const trace = this.sleepingById.get(callId);
-      if (trace !== undefined) this.sleepingById.delete(callId);
-      return trace;
-    }
-    const byPolicy = this.sleepingByContext.get(parent);
-    const sleeping = byPolicy?.get(policy);
-    if (sleeping === undefined) return undefined;
-    let best = -1;
-    for (let i = 0; i < sleeping.length; i++) {
-      const candidate = sleeping[i]!;
-      if (candidate.nextAttempt === attempt && (best === -1 || candidate.wakeAt < sleeping[best]!.wakeAt)) best = i;
-    }
-    if (best === -1) return undefined;
-    const [trace] = sleeping.splice(best, 1);
-    if (sleeping.length === 0) byPolicy!.delete(policy);
+  private wake(callId: string | number): CallTrace | undefined {
+    const trace = this.sleeping.get(callId);
+    if (trace !== undefined) this.sleeping.delete(callId);
     return trace;
   }
 }

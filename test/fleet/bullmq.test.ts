@@ -186,6 +186,20 @@ describe.skipIf(!redisAvailable)('bullmqRetry takes the same step as withRetry: 
     expect(finished.every((job) => job!.data['retryTableTokenAt' as keyof Data] === undefined)).toBe(true);
   }, 30_000);
 
+  it('teaches the limiter its successes, as withRetry does: a rate lowered by 429s recovers (issue #21)', async () => {
+    const { rateLimiter } = await import('../../src/index.js');
+    const limiter = rateLimiter({ ratePerSecond: 50, burst: 5 });
+    const successes: number[] = [];
+    const counting = { ...limiter, get plan() { return limiter.plan; }, acquire: limiter.acquire.bind(limiter), release: limiter.release.bind(limiter), observeFailure: limiter.observeFailure.bind(limiter), observeSuccess: (nowMs: number) => { successes.push(nowMs); limiter.observeSuccess(nowMs); } };
+    const calls: (string | number)[] = [];
+    const { queue, events } = await setUp({ rateLimiter: counting, onSuccess: (call) => void calls.push(call.callId) });
+    const jobs = await Promise.all([queue.add('a', { script: ['ok'] }), queue.add('b', { script: ['503', 'ok'] })]);
+    await Promise.all(jobs.map((job) => expect(job.waitUntilFinished(events, 20_000)).resolves.toBe('done')));
+    // One success per job (the 503 taught it a failure, not a success), and the hook names each job.
+    expect(successes).toHaveLength(2);
+    expect(calls.sort()).toEqual(jobs.map((job) => job.id!).sort());
+  }, 30_000);
+
   it('gives up before an attempt when the token would come past maxElapsedMs, and gives the token back', async () => {
     // One token every 5 s, burst 1: the first job takes the burst; the second's token is 5 s off,
     // beyond its 1 s deadline (withRetry's rule, as the core's token-wait tests hold it).

@@ -17,6 +17,21 @@ export interface AttemptOwner {
   failedAnswer(attempt: AttemptHandler): void;
   /** The attempt failed without an answer (refused, reset, timed out): decide. */
   failedError(attempt: AttemptHandler, error: Error): void;
+  /** The answer streaming to the caller broke off after `delivered` bytes: resume it, or pass the error on. */
+  brokeOff(attempt: AttemptHandler, error: Error, resume: Resume | undefined): void;
+}
+
+/**
+ * How an answer that broke off midway can be fetched from where it stopped, as undici's
+ * RetryHandler does: a `Range` request from the next byte, `If-Match` its strong ETag, so the
+ * server sends the rest of the same representation (206) or nothing.
+ */
+export interface Resume {
+  readonly etag: string;
+  /** The next byte to fetch: what reached the caller so far, from the answer's first byte. */
+  readonly start: number;
+  /** The representation's last byte, when its length is known. */
+  readonly end: number | undefined;
 }
 
 /**
@@ -51,8 +66,14 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   private trailers: IncomingHttpHeaders = {};
   /** An error that cut a held answer short while it was being decided. */
   private lateError: Error | undefined;
+  /** For an answer streaming to the caller: how to resume it should it break off (strong ETag, ranges accepted). */
+  private resume: { etag: string; start: number; end: number | undefined } | undefined;
 
-  constructor(private readonly owner: AttemptOwner) {}
+  constructor(
+    private readonly owner: AttemptOwner,
+    /** This attempt resumes an answer that broke off: it must continue it exactly (206 from `start`, same ETag). */
+    private readonly resuming?: Resume,
+  ) {}
 
   onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
     this.controller = controller;
@@ -70,8 +91,10 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
       this.owner.downstream.onResponseStart?.(this.owner.controller, statusCode, headers, statusMessage);
       return;
     }
+    if (this.resuming !== undefined) return this.continueAnswer(statusCode, headers);
     if (statusCode < 400) {
       this.mode = 'passing';
+      this.resume = resumable(statusCode, headers);
       this.owner.answered();
       this.owner.downstream.onResponseStart?.(this.owner.controller, statusCode, headers, statusMessage);
       return;
@@ -83,7 +106,10 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.mode === 'passing') return void this.owner.downstream.onResponseData?.(this.owner.controller, chunk);
+    if (this.mode === 'passing') {
+      if (this.resume !== undefined) this.resume.start += chunk.length;
+      return void this.owner.downstream.onResponseData?.(this.owner.controller, chunk);
+    }
     if (this.mode !== 'buffering' && this.mode !== 'held') return;
     this.chunks.push(chunk);
     this.size += chunk.length;
@@ -107,7 +133,10 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    if (this.mode === 'passing') return void this.owner.downstream.onResponseError?.(this.owner.controller, error);
+    if (this.mode === 'passing') {
+      this.mode = 'abandoned';
+      return this.owner.brokeOff(this, error, this.resume);
+    }
     if (this.mode === 'held') return void (this.lateError = error);
     if (this.mode === 'abandoned') return;
     this.mode = 'abandoned';
@@ -138,4 +167,31 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     this.chunks = [];
     if (streaming) this.controller?.abort(new Error('retry-table: the rest of this answer is not needed, the request is retried'));
   }
+
+  /**
+   * The answer to a resuming request: a 206 that continues exactly where the broken answer
+   * stopped, with the same ETag, streams on to the caller; anything else cannot be stitched onto
+   * what the caller already has, and fails the request clearly.
+   */
+  private continueAnswer(statusCode: number, headers: IncomingHttpHeaders): void {
+    const resuming = this.resuming!;
+    const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(String(headers['content-range'] ?? ''));
+    const fits = statusCode === 206 && range !== null && Number(range[1]) === resuming.start && headers.etag === resuming.etag;
+    if (!fits) {
+      this.mode = 'abandoned';
+      this.controller?.abort(new Error('retry-table: the resumed answer does not continue the one that broke off'));
+      const why = statusCode === 206 ? `Content-Range ${String(headers['content-range'])}, ETag ${String(headers.etag)}` : `status ${statusCode}`;
+      return this.owner.brokeOff(this, new Error(`retry-table: cannot resume the answer that broke off at byte ${resuming.start}: the server answered the Range request with ${why}`), undefined);
+    }
+    this.mode = 'passing';
+    this.resume = { etag: resuming.etag, start: resuming.start, end: resuming.end };
+  }
+}
+
+/** How to resume an answer should it break off: only with a strong ETag and `Accept-Ranges: bytes` (RFC 9110 §13.1.1, §14.3). */
+function resumable(statusCode: number, headers: IncomingHttpHeaders): { etag: string; start: number; end: number | undefined } | undefined {
+  const etag = headers.etag;
+  if (statusCode !== 200 || typeof etag !== 'string' || etag.startsWith('W/') || String(headers['accept-ranges']).toLowerCase() !== 'bytes') return undefined;
+  const length = Number(headers['content-length']);
+  return { etag, start: 0, end: Number.isInteger(length) && length > 0 ? length - 1 : undefined };
 }

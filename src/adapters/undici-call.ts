@@ -5,7 +5,7 @@ import type { Clock } from '../run/clock.js';
 import { isRetryError } from '../run/retry-error.js';
 import { sleepUnlessAborted } from '../run/sleep.js';
 import { optionsForMethod } from './idempotent-method.js';
-import { AttemptHandler, type AttemptOwner } from './undici-attempt.js';
+import { AttemptHandler, type AttemptOwner, type Resume } from './undici-attempt.js';
 import { StableController } from './undici-controller.js';
 
 /** What every request through one interceptor shares: made once, when the interceptor is. */
@@ -87,9 +87,33 @@ export class PolicyRetryCall implements AttemptOwner {
     void this.decide(attempt, error, false);
   }
 
-  private send(): boolean {
+  /**
+   * The answer streaming to the caller broke off: when it can be resumed and the policy retries
+   * the failure, the rest is fetched with a Range request; otherwise the caller gets the error.
+   */
+  brokeOff(_attempt: AttemptHandler, error: Error, resume: Resume | undefined): void {
+    if (resume === undefined || this.controller.abortReason !== undefined) return this.fail(error);
+    void this.resumeAfter(error, resume);
+  }
+
+  private async resumeAfter(error: Error, resume: Resume): Promise<void> {
+    let delayMs: number;
+    try {
+      delayMs = await this.run.failed(error, false);
+    } catch (stopped) {
+      return this.fail(this.controller.abortReason ?? (isRetryError(stopped) ? stopped : error));
+    }
+    await this.waitThenSend(delayMs, resume);
+  }
+
+  private send(resume?: Resume): boolean {
     this.run.attemptStarted();
-    return this.dispatch(this.opts, new AttemptHandler(this));
+    if (resume === undefined) return this.dispatch(this.opts, new AttemptHandler(this));
+    const range = { range: `bytes=${resume.start}-${resume.end ?? ''}`, 'if-match': resume.etag };
+    const given = this.opts.headers;
+    // Headers as a flat [name, value, ...] list or an object (what undici accepts besides iterables).
+    const headers = Array.isArray(given) ? [...given, ...Object.entries(range).flat()] : { ...(given as Record<string, string> | undefined), ...range };
+    return this.dispatch({ ...this.opts, headers }, new AttemptHandler(this, resume));
   }
 
   private async decide(attempt: AttemptHandler, failed: unknown, answered: boolean): Promise<void> {
@@ -115,7 +139,7 @@ export class PolicyRetryCall implements AttemptOwner {
    * then sends the next attempt; the caller's abort ends the wait (and gives the token back), a
    * token the call cannot wait for ends it with the `RetryError` (`deadline`, `rate-limited`).
    */
-  private async waitThenSend(delayMs: number): Promise<void> {
+  private async waitThenSend(delayMs: number, resume?: Resume): Promise<void> {
     this.wait = new AbortController();
     // Before the first attempt the caller has no controller yet, so its abort could not reach
     // this wait: hand it the stable one now (its context is filled as attempts start).
@@ -130,7 +154,7 @@ export class PolicyRetryCall implements AttemptOwner {
       this.wait = undefined;
     }
     try {
-      this.send();
+      this.send(resume);
     } catch (error) {
       this.fail(error as Error);
     }

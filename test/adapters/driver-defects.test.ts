@@ -170,3 +170,58 @@ describe('policyRetryInterceptor: the final status decides, and the wrapped disp
     await agent.close();
   });
 });
+
+describe('policyRetryInterceptor resumes an answer whose body broke off (undici RetryHandler\'s "Should handle 206 partial content")', () => {
+  const whole = Buffer.from('0123456789abcdef'.repeat(64)); // 1,024 bytes
+  const brokenAt = 400;
+  const network = definePolicy({
+    name: 'network',
+    maxAttempts: 3,
+    schedule: { type: 'constant', delayMs: 0 },
+    jitter: 'none',
+    rules: [
+      { match: { kind: 'network' }, retry: true },
+      { match: {}, retry: false },
+    ],
+  });
+  /** Sends the head and the first 400 bytes, then drops the connection. */
+  const breaksOff =
+    (headers: Record<string, string>) =>
+    (res: import('node:http').ServerResponse): void => {
+      res.writeHead(200, { 'content-length': String(whole.length), ...headers });
+      res.write(whole.subarray(0, brokenAt), () => setTimeout(() => res.socket?.destroy(), 20));
+    };
+
+  it('with a strong ETag and Accept-Ranges: bytes, the rest comes by Range + If-Match, and the caller gets the whole body once', async () => {
+    reset(breaksOff({ etag: '"v1"', 'accept-ranges': 'bytes' }), (res, req) => {
+      const [, from] = /^bytes=(\d+)-/.exec(String(req.headers.range))!;
+      res.writeHead(206, { etag: '"v1"', 'content-range': `bytes ${from}-${whole.length - 1}/${whole.length}` }).end(whole.subarray(Number(from)));
+    });
+    const agent = new Agent().compose(policyRetryInterceptor(network));
+    const { statusCode, body } = await request(`${base}/file`, { dispatcher: agent });
+    expect(statusCode).toBe(200);
+    expect(Buffer.from(await body.arrayBuffer()).equals(whole)).toBe(true);
+    expect(seen.map((r) => [r.headers.range, r.headers['if-match']])).toEqual([
+      [undefined, undefined],
+      [`bytes=${brokenAt}-${whole.length - 1}`, '"v1"'],
+    ]);
+    await agent.close();
+  });
+
+  it('a server that answers the Range request with a 200 fails the request clearly, never splicing two bodies', async () => {
+    reset(breaksOff({ etag: '"v1"', 'accept-ranges': 'bytes' }), (res) => res.writeHead(200, { etag: '"v2"' }).end(whole));
+    const agent = new Agent().compose(policyRetryInterceptor(network));
+    const { body } = await request(`${base}/file`, { dispatcher: agent });
+    await expect(body.arrayBuffer()).rejects.toThrow(/cannot resume the answer that broke off at byte 400: the server answered the Range request with status 200/);
+    await agent.close();
+  });
+
+  it('without a strong ETag the break reaches the caller and nothing is re-sent', async () => {
+    reset(breaksOff({ etag: 'W/"weak"', 'accept-ranges': 'bytes' }));
+    const agent = new Agent().compose(policyRetryInterceptor(network));
+    const { body } = await request(`${base}/file`, { dispatcher: agent });
+    await expect(body.arrayBuffer()).rejects.toThrow();
+    expect(seen).toHaveLength(1);
+    await agent.close();
+  });
+});

@@ -6,7 +6,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { mwsPolicy, scraperPolicy, spApiPolicy } from '../dist/index.js';
 import { policyTableMarkdown, policyTimelineSvg } from '../dist/tooling.js';
 import { fillFigures } from './figures.mjs';
-import { writePolicySchema } from './generate-schema.mjs';
 
 const readmePath = new URL('../README.md', import.meta.url);
 let readme = readFileSync(readmePath, 'utf8');
@@ -22,4 +21,3 @@ for (const policy of [mwsPolicy, scraperPolicy, spApiPolicy]) {
 readme = fillFigures(readme, { withPackage: true });
 writeFileSync(readmePath, readme);
 console.log('README.md policy tables and figures, docs/*-timeline.svg regenerated');
-writePolicySchema();

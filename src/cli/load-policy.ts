@@ -4,13 +4,10 @@ import type { PolicySpec } from '../policy/policy-spec.js';
 import { mwsPolicy } from '../policies/mws.js';
 import { scraperPolicy } from '../policies/scraper.js';
 import { spApiPolicy } from '../policies/sp-api.js';
-import { isPolicyError, PolicyError } from '../policy/policy-error.js';
-import { isPlainObject } from '../shared/validate.js';
+import { isPolicyError, type PolicyError } from '../policy/policy-error.js';
 import { CliError } from './cli-error.js';
 import { lineColumn, parseErrorOffset, valueOffset } from './json-position.js';
 
-/** The key editors read a file's schema from: `"$schema": "./node_modules/retry-table/policy.schema.json"`. */
-const SCHEMA_KEY = '$schema';
 const BUILT_IN: Readonly<Record<string, Policy>> = { mws: mwsPolicy, scraper: scraperPolicy, spapi: spApiPolicy };
 
 /**
@@ -44,27 +41,13 @@ export function loadPolicy(nameOrPath: string | undefined): Policy {
     throw new CliError(`${where(nameOrPath, text, offset)} is not valid JSON: ${message}`);
   }
   try {
-    return definePolicy(withoutSchemaLine(spec) as PolicySpec);
+    // definePolicy takes the file's `"$schema"` line itself, so the CLI reads files as code does.
+    return definePolicy(spec as PolicySpec);
   } catch (error) {
     if (!isPolicyError(error)) throw error;
     // Point at the bad value in the file, as a compiler would: path:line:column.
     throw new CliError(`${where(nameOrPath, text, valueOffset(text, error.field))}: ${error.message}`);
   }
-}
-
-/**
- * The table without its `"$schema"` line. The line is for editors (policy.schema.json) and is not
- * a field of `PolicySpec`, so definePolicy would reject it as unknown; the schema allows it only
- * as a string, and so does the CLI (a PolicyError naming it gets the file's line and column).
- */
-function withoutSchemaLine(spec: unknown): unknown {
-  if (!isPlainObject(spec) || !Object.hasOwn(spec, SCHEMA_KEY)) return spec;
-  const { [SCHEMA_KEY]: schema, ...table } = spec;
-  if (typeof schema !== 'string') {
-    const policy = typeof table['name'] === 'string' ? table['name'] : undefined;
-    throw new PolicyError({ policy, field: SCHEMA_KEY, value: schema, problem: 'must be a string: the path or URL of policy.schema.json' });
-  }
-  return table;
 }
 
 /** `file:line:column`, or just the file when the place is unknown. */

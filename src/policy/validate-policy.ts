@@ -5,10 +5,13 @@ import { PolicyError } from './policy-error.js';
 import type { ScheduleSpec } from '../schedule/schedule-spec.js';
 import { validateJitterSpec } from '../schedule/validate-jitter.js';
 import { validateScheduleSpec } from '../schedule/validate-schedule.js';
-import type { PolicySpec, RuleMatch, RuleSpec } from './policy-spec.js';
-import { ruleId, toList } from './match-fields.js';
+import type { PolicySpec, RuleMatch, RuleSpec, StatusClass } from './policy-spec.js';
+import { isStatusClass, ruleId, toList } from './match-fields.js';
+import { classOf } from './rule-index.js';
 import { rejectUnknownFields, type FieldSet } from '../shared/fields.js';
 
+/** The key editors read a policy file's schema from: `"$schema": "./node_modules/retry-table/policy.schema.json"`. */
+const SCHEMA_KEY = '$schema';
 const STATUS_CLASSES: readonly string[] = ['1xx', '2xx', '3xx', '4xx', '5xx'];
 // Records, not lists: a field added to the spec types but not here (or the reverse) fails to compile.
 const POLICY_FIELDS: FieldSet<PolicySpec> = { name: true, rules: true, maxAttempts: true, maxDelayMs: true, schedule: true, jitter: true, description: true };
@@ -26,15 +29,16 @@ type Fail = (field: string, value: unknown, problem: string) => never;
 
 /**
  * Checks an untrusted policy spec (a literal, or JSON from a file) field by field and returns it
- * typed. Throws a {@link PolicyError} naming the policy, the row and the field at the first problem.
+ * typed, without a policy file's `"$schema"` line. Throws a {@link PolicyError} naming the policy,
+ * the row and the field at the first problem.
  */
 export function validatePolicySpec(input: unknown): PolicySpec {
-  const { spec, policyName, maxDelayMs, failPolicy } = validatePolicyFields(input);
+  const table = withoutSchemaLine(input);
+  const { spec, policyName, maxDelayMs, failPolicy } = validatePolicyFields(table);
   const rules = spec['rules'];
   if (!Array.isArray(rules) || rules.length === 0) failPolicy('rules', rules, 'must be a non-empty array of rules');
   const seenIds = new Set<string>();
-  const seenMatches = new Map<string, string>();
-  let catchAll: string | undefined;
+  const earlier: { readonly id: string; readonly index: number; readonly match: RuleMatch; readonly key: string }[] = [];
   (rules as unknown[]).forEach((rule, index) => {
     const fail = ruleFail(policyName, rule, index);
     if (!isPlainObject(rule)) {
@@ -44,14 +48,48 @@ export function validatePolicySpec(input: unknown): PolicySpec {
     const id = ruleId(rule as unknown as RuleSpec);
     if (seenIds.has(id)) fail('id', id, 'duplicates the id of an earlier rule');
     seenIds.add(id);
-    const key = matchKey(rule['match'] as RuleMatch);
-    const earlier = seenMatches.get(key);
-    if (earlier !== undefined) fail('match', rule['match'], `duplicates the match of rule "${earlier}", so it can never match`);
-    if (catchAll !== undefined) fail('match', rule['match'], `comes after the catch-all rule "${catchAll}", so it can never match`);
-    seenMatches.set(key, id);
-    if (key === '{}') catchAll = id;
+    const match = rule['match'] as RuleMatch;
+    const key = matchKey(match);
+    // The most specific reason first: an exact duplicate, then the catch-all, then any row covering this one.
+    const duplicate = earlier.find((row) => row.key === key);
+    if (duplicate !== undefined) fail('match', match, `duplicates the match of rule "${duplicate.id}", so it can never match`);
+    const catchAll = earlier.find((row) => row.key === '{}');
+    if (catchAll !== undefined) fail('match', match, `comes after the catch-all rule "${catchAll.id}", so it can never match`);
+    const cover = earlier.find((row) => matchCovers(row.match, match));
+    if (cover !== undefined) fail('match', match, `can never match: rule "${cover.id}" (rules[${cover.index}]) comes first and matches every failure it does`);
+    earlier.push({ id, index, match, key });
   });
-  return input as unknown as PolicySpec;
+  return table as PolicySpec;
+}
+
+/**
+ * Whether every failure `later` matches is also matched by `earlier`, so that `later`, placed
+ * after it, can never match. True when each field `earlier` constrains is constrained by `later`
+ * too, to values `earlier` accepts: codes and kinds among `earlier`'s, each status one of
+ * `earlier`'s or in one of its classes, a class only where `earlier` has the same class. A field
+ * `later` leaves open counts as not covered even when `earlier` lists every value it could take
+ * (all five kinds, statuses 500 to 599): the check never refuses a row that can match.
+ *
+ * @example
+ * ```ts
+ * matchCovers({ status: '5xx' }, { status: [500, 503], kind: 'http' }); // true
+ * matchCovers({ status: 503, kind: 'http' }, { status: 503 }); // false: a 503 of another kind
+ * matchCovers({}, { code: 'Busy' }); // true: the catch-all covers every row
+ * ```
+ */
+export function matchCovers(earlier: RuleMatch, later: RuleMatch): boolean {
+  const within = <T extends string | number>(field: 'code' | 'status' | 'kind', accepts: (value: T, by: readonly T[]) => boolean): boolean => {
+    const by = earlier[field] as T | readonly T[] | undefined;
+    const values = later[field] as T | readonly T[] | undefined;
+    if (by === undefined) return true;
+    return values !== undefined && toList(values).every((value) => accepts(value, toList(by)));
+  };
+  const listed = <T>(value: T, by: readonly T[]): boolean => by.includes(value);
+  return (
+    within<string>('code', listed) &&
+    within<string>('kind', listed) &&
+    within<number | StatusClass>('status', (status, by) => by.includes(status) || (!isStatusClass(status) && by.includes(`${classOf(status)}xx` as StatusClass)))
+  );
 }
 
 /**
@@ -167,6 +205,21 @@ function forEachValue(value: unknown, field: string, fail: Fail, check: (item: u
   } else {
     check(value, field);
   }
+}
+
+/**
+ * The spec without a top-level `"$schema"` string: a policy file's pointer to policy.schema.json
+ * for editors (docs/policy-files.md), so a file loads as it is. Not a field of `PolicySpec`, so it
+ * is dropped rather than kept in the compiled spec.
+ */
+function withoutSchemaLine(input: unknown): unknown {
+  if (!isPlainObject(input) || !Object.hasOwn(input, SCHEMA_KEY)) return input;
+  const { [SCHEMA_KEY]: schema, ...table } = input;
+  if (typeof schema !== 'string') {
+    const policy = typeof table['name'] === 'string' ? table['name'] : undefined;
+    throw new PolicyError({ policy, field: SCHEMA_KEY, value: schema, problem: 'must be a string: the path or URL of policy.schema.json' });
+  }
+  return table;
 }
 
 function safeField(value: unknown, key: string): unknown {

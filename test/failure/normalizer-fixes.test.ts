@@ -82,6 +82,7 @@ const ADVERSARIAL: readonly [string, (size: number) => string][] = [
 
 describe('MWS XML: a forward scan, linear in the body whatever the server sent', () => {
   it.each(ADVERSARIAL)('%s: no regular expression over the body, and a bounded number of characters looked at', (_label, make) => {
+    const perChar: number[] = [];
     for (const size of [MAX_BODY_CHARS / 4, MAX_BODY_CHARS]) {
       const body = make(size);
       const work = countWork(() => readXml(body));
@@ -89,10 +90,15 @@ describe('MWS XML: a forward scan, linear in the body whatever the server sent',
       expect(work.longestRegexInput).toBeLessThan(64);
       // Five forward searches: the <Error> section (one pass), then Code, Message and the two
       // request id spellings, each one pass plus, per candidate tag (at most size / opening-tag
-      // length of them), a `<` and a closing-tag comparison: at most 1 + 4 × 2.34 passes. The same
-      // constant at both sizes is linearity; a rescan from every tag would need thousands.
+      // length of them), a `<` and a closing-tag comparison: at most 1 + 4 × 2.34 passes; a rescan
+      // from every tag would need thousands.
       expect(work.scanned).toBeLessThanOrEqual(10 * size);
+      perChar.push(work.scanned / size);
     }
+    // Linearity itself: four times the body, four times the characters looked at (5 to 6.4 per
+    // character at both sizes today). Work growing as n log n would add 14% per character here.
+    const [quarter, full] = perChar as [number, number];
+    expect(full).toBeLessThanOrEqual(quarter * 1.01);
   });
 
   it('the 64 KiB body of opening <Error> tags has nothing to read, through normalizeFailureSync too', () => {

@@ -70,6 +70,17 @@ describe('definePolicy: eager validation', () => {
     expect(policyError({ name: 'p', rules: [{ match: {}, retry: false }, { match: { code: 'A' }, retry: true }] }).message).toContain('catch-all');
   });
 
+  it('accepts a policy file\'s top-level "$schema" string and ignores it: the same policy as without it', () => {
+    const table = { name: 'p', maxAttempts: 4, rules: [{ match: { status: 503 }, retry: true }, { match: {}, retry: false }] };
+    const withLine = definePolicy({ $schema: './node_modules/retry-table/policy.schema.json', ...table } as PolicySpec);
+    expect(withLine.spec).toEqual(definePolicy(table as PolicySpec).spec);
+    expect(Object.hasOwn(withLine.spec, '$schema')).toBe(false);
+    expect(withLine.decide({ kind: 'http', status: 503 }, { attempt: 1 })).toEqual(definePolicy(table as PolicySpec).decide({ kind: 'http', status: 503 }, { attempt: 1 }));
+    const error = policyError({ $schema: 7, ...table });
+    expect([error.field, error.value, error.message]).toEqual(['$schema', 7, 'policy "p": $schema must be a string: the path or URL of policy.schema.json (got 7)']);
+    expect(policyError({ ...table, rules: [{ $schema: 'x', match: {}, retry: false }] }).field).toBe('rules[0].$schema');
+  });
+
   it('rejects a missing name and a non-object spec', () => {
     expect(policyError({ rules: [retryAll] }).field).toBe('name');
     expect(policyError(null).field).toBe('spec');

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import type { JitterSpec, PolicySpec, RuleMatch, RuleSpec, ScheduleSpec } from '../../src/index.js';
 import { ruleId } from '../../src/policy/match-fields.js';
+import { matchCovers } from '../../src/policy/validate-policy.js';
 import { JITTER_NAMES } from '../../src/schedule/jitter-kinds.js';
 
 /**
  * Valid policy tables for the schema tests: every field, kind and form the spec types allow,
  * strings of every kind (whitespace included), delays within the table's maxDelayMs, and no
- * duplicate or unreachable rows (the rules definePolicy enforces that a JSON Schema cannot).
+ * duplicate ids nor rows an earlier row covers (the rules definePolicy enforces that a JSON Schema cannot).
  */
 
 export const MAX_TIMER = 2 ** 31 - 1;
@@ -70,17 +71,16 @@ const rule = (max: number): fc.Arbitrary<RuleSpec> =>
     { requiredKeys: ['match', 'retry'] },
   );
 
-/** Rows without duplicate ids or matches (rules definePolicy enforces and the schema cannot). */
+/** Rows without duplicate ids and none an earlier row covers (rules definePolicy enforces and the schema cannot). */
 function distinctRows(rows: readonly RuleSpec[]): RuleSpec[] {
   const ids = new Set<string>();
-  const matches = new Set<string>();
-  return rows.filter((row) => {
-    const key = JSON.stringify(Object.entries(row.match).map(([field, value]) => [field, [value].flat().map(String).sort()]).sort());
-    if (ids.has(ruleId(row)) || matches.has(key)) return false;
+  const kept: RuleSpec[] = [];
+  for (const row of rows) {
+    if (ids.has(ruleId(row)) || kept.some((earlier) => matchCovers(earlier.match, row.match))) continue;
     ids.add(ruleId(row));
-    matches.add(key);
-    return true;
-  });
+    kept.push(row);
+  }
+  return kept;
 }
 
 /** Valid tables: every field, kind and form the spec allows, with delays within maxDelayMs. */

@@ -1,14 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { definePolicy, isPolicyError, type PolicyError, type PolicySpec } from '../../src/index.js';
-import { policySchema } from '../../src/tooling.js';
 
 /**
- * The two judges of a policy file, side by side: ajv (a real JSON Schema validator, strict, so a
- * keyword it does not know fails the compile) running policy.schema.json's schema, and
- * definePolicy. Shared by the schema tests.
+ * The two judges of a policy file, side by side: ajv (a real JSON Schema validator, draft-07 as
+ * the file says, strict, so a keyword it does not know fails the compile) running the package's
+ * policy.schema.json as shipped, and definePolicy. Shared by the schema tests.
  */
 const ajv = new Ajv({ strict: true });
-export const validateSchema = ajv.compile(policySchema());
+export const validateSchema = ajv.compile(JSON.parse(readFileSync(new URL('../../policy.schema.json', import.meta.url), 'utf8')) as object);
 
 /** A path as a list of keys: `rules[0].match.status[1]` and `/rules/0/match/status/1` alike. */
 export type Segments = readonly string[];

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { matchCovers } from '../../src/policy/validate-policy.js';
 import type { Failure, FailureKind, JitterSpec, PolicySpec, RuleSpec, ScheduleSpec } from '../../src/index.js';
 
 export const KINDS: FailureKind[] = ['http', 'network', 'timeout', 'abort', 'unknown'];
@@ -56,7 +57,7 @@ const ruleArb = (maxDelayMs: number): fc.Arbitrary<RuleSpec> =>
     { requiredKeys: ['match', 'retry'] },
   );
 
-/** Valid policy specs: rows are deduplicated by match and the catch-all, if any, moved last. */
+/** Valid policy specs: rows an earlier row covers (duplicates included) are dropped, and the catch-all, if any, moved last. */
 export const policySpecArb: fc.Arbitrary<PolicySpec> = fc
   .record({
     maxDelayMs: fc.oneof(fc.constant(MAX_TIMER), fc.integer({ min: 0, max: 120_000 })),
@@ -74,21 +75,11 @@ export const policySpecArb: fc.Arbitrary<PolicySpec> = fc
   );
 
 function uniqueRows(rules: RuleSpec[]): RuleSpec[] {
-  const seen = new Set<string>();
   const out: RuleSpec[] = [];
   let catchAll: RuleSpec | undefined;
   for (const rule of rules) {
-    const key = JSON.stringify(
-      Object.fromEntries(
-        Object.entries(rule.match)
-          .map(([field, value]) => [field, [value].flat().map(String).sort()])
-          .sort(),
-      ),
-    );
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (key === '{}') catchAll = rule;
-    else out.push(rule);
+    if (Object.keys(rule.match).length === 0) catchAll ??= rule;
+    else if (!out.some((earlier) => matchCovers(earlier.match, rule.match))) out.push(rule);
   }
   return catchAll ? [...out, catchAll] : out;
 }

@@ -17,8 +17,8 @@ export type { PolicySpec, RuleSpec, RuleMatch, StatusClass } from './policy/poli
 export type { CompiledRule } from './policy/compiled-rule.js';
 export type { Decision, RetryDecision, StopDecision, DecisionState, StopReason, DelaySource } from './policy/decision.js';
 export { STOP_REASONS } from './policy/decision.js';
-export type { ScheduleSpec, JitterSpec } from './schedule/schedule-spec.js';
-export { fullJitter, equalJitter, decorrelatedJitter, additiveJitter } from './schedule/jitter.js';
+export type { ScheduleSpec } from './schedule/schedules.js';
+export { fullJitter, equalJitter, decorrelatedJitter, additiveJitter, type JitterSpec } from './schedule/jitter.js';
 export { mwsPolicy } from './policies/mws.js';
 export { scraperPolicy } from './policies/scraper.js';
 export { spApiPolicy } from './policies/sp-api.js';

@@ -1,19 +1,19 @@
 import { MAX_TIMER_DELAY_MS } from '../shared/limits.js';
-import type { JitterKey, JitterOf } from '../schedule/jitter-kind.js';
-import { JITTER_KINDS, JITTER_NAMES } from '../schedule/jitter-kinds.js';
-import type { ScheduleOf } from '../schedule/schedule-kind.js';
-import { SCHEDULE_KINDS, SCHEDULE_TYPES } from '../schedule/schedule-kinds.js';
-import type { JitterSpec, ScheduleSpec } from '../schedule/schedule-spec.js';
+import { JITTER_FIELDS, JITTER_NAMES, type JitterSpec } from '../schedule/jitter.js';
+import { SCHEDULE_FIELDS, SCHEDULE_TYPES, type ScheduleSpec } from '../schedule/schedules.js';
 import { closedObject, optional, ref, required, type FieldSchema, type FieldSchemas, type JsonSchema, type PolicySchemaDefinition } from './policy-schema-json.js';
 
 /**
- * The schedule and jitter parts of the policy file schema, built from the registries in
- * `schedule/`: the kinds, their order and each kind's fields come from `SCHEDULE_KINDS` and
- * `JITTER_KINDS`; only each field's value schema is written here, in records typed over the spec
+ * The schedule and jitter parts of the policy file schema, built from the field tables in
+ * `schedule/`: the kinds, their order and each kind's fields come from `SCHEDULE_FIELDS` and
+ * `JITTER_FIELDS`; only each field's value schema is written here, in records typed over the spec
  * unions, so a kind or a field added there without a schema here fails to compile.
  */
 
-/** The growth factor bounds of exponentialSchedule's check (schedule/kinds/exponential.ts). */
+type ScheduleOf<K extends ScheduleSpec['type']> = Extract<ScheduleSpec, { readonly type: K }>;
+type JitterOf<K extends ObjectJitterKey> = Extract<JitterSpec, { readonly type: K }>;
+
+/** The growth factor bounds of exponentialSchedule's check (schedule/schedules.ts). */
 const FACTOR = { min: 1, max: 100, default: 2 } as const;
 
 /**
@@ -31,7 +31,7 @@ const DELAY_MS: JsonSchema = {
 const RETRY_AFTER_MODES: { readonly [M in NonNullable<ScheduleOf<'retry-after'>['mode']>]: true } = { prefer: true, max: true };
 
 /** Each schedule kind's fields besides `type`, with their value schemas. */
-const SCHEDULE_FIELDS: { readonly [K in ScheduleSpec['type']]: FieldSchemas<Omit<ScheduleOf<K>, 'type'>> } = {
+const SCHEDULE_FIELD_SCHEMAS: { readonly [K in ScheduleSpec['type']]: FieldSchemas<Omit<ScheduleOf<K>, 'type'>> } = {
   list: {
     delaysMs: required({
       type: 'array',
@@ -70,10 +70,10 @@ const SCHEDULE_DESCRIPTIONS: { readonly [K in ScheduleSpec['type']]: string } = 
 };
 
 /** The object jitters' keys (`additive`): the named ones need no fields. */
-type ObjectJitterKey = JitterKey<Exclude<JitterSpec, string>>;
+type ObjectJitterKey = Exclude<JitterSpec, string>['type'];
 
 /** Each object jitter's fields besides `type`, with their value schemas. */
-const JITTER_FIELDS: { readonly [K in ObjectJitterKey]: FieldSchemas<Omit<JitterOf<K>, 'type'>> } = {
+const JITTER_FIELD_SCHEMAS: { readonly [K in ObjectJitterKey]: FieldSchemas<Omit<JitterOf<K>, 'type'>> } = {
   additive: {
     // Bounded by the timer limit only: validation does not compare it with maxDelayMs (the cap applies after jitter).
     maxMs: required({ type: 'number', minimum: 0, maximum: MAX_TIMER_DELAY_MS, description: 'The delay plus uniform in [0, maxMs).' }),
@@ -81,7 +81,7 @@ const JITTER_FIELDS: { readonly [K in ObjectJitterKey]: FieldSchemas<Omit<Jitter
 };
 
 /** A kind whose fields include a `fallback` is a hint schedule: a hint's fallback may not be another. */
-const isHintKind = (type: string): boolean => Object.hasOwn(SCHEDULE_KINDS[type as ScheduleSpec['type']].fields, 'fallback');
+const isHintKind = (type: string): boolean => Object.hasOwn(SCHEDULE_FIELDS[type as ScheduleSpec['type']], 'fallback');
 
 /**
  * The shared definitions for schedules and jitters: `delayMs`, `schedule` (every kind),
@@ -116,11 +116,11 @@ function scheduleUnion(types: readonly string[], description: string): JsonSchem
     properties: { type: { type: 'string', enum: types, description: `One of ${types.join(', ')}.` } },
     allOf: types.map((type) => {
       const kind = type as ScheduleSpec['type'];
-      const fields = SCHEDULE_FIELDS[kind] as Readonly<Record<string, FieldSchema>>;
+      const fields = SCHEDULE_FIELD_SCHEMAS[kind] as Readonly<Record<string, FieldSchema>>;
       return {
         if: { type: 'object', properties: { type: { const: type } }, required: ['type'] },
         then: closedObject(
-          Object.keys(SCHEDULE_KINDS[kind].fields),
+          Object.keys(SCHEDULE_FIELDS[kind]),
           (field) => (field === 'type' ? required({ const: type, description: SCHEDULE_DESCRIPTIONS[kind] }) : fields[field]!),
         ),
       };
@@ -130,11 +130,10 @@ function scheduleUnion(types: readonly string[], description: string): JsonSchem
 
 /** A named jitter (`'full'`) or an object jitter (`{ type: 'additive', maxMs }`), as the registry lists them. */
 function jitterSchema(): JsonSchema {
-  const objectTypes = Object.entries(JITTER_KINDS).flatMap(([type, kind]) => (kind.form === 'name' ? [] : [type as ObjectJitterKey]));
+  const objectTypes = Object.keys(JITTER_FIELDS) as ObjectJitterKey[];
   const objects: JsonSchema[] = objectTypes.map((type) => {
-    const form = JITTER_KINDS[type].form;
-    const fields = JITTER_FIELDS[type] as Readonly<Record<string, FieldSchema>>;
-    return closedObject(Object.keys(form.fields), (field) => (field === 'type' ? required({ const: type }) : fields[field]!));
+    const fields = JITTER_FIELD_SCHEMAS[type] as Readonly<Record<string, FieldSchema>>;
+    return closedObject(Object.keys(JITTER_FIELDS[type]), (field) => (field === 'type' ? required({ const: type }) : fields[field]!));
   });
   return {
     description: `Randomization of the wait: ${[...JITTER_NAMES, ...objectTypes.map((type) => `{ "type": "${type}", ... }`)].join(', ')}.`,

@@ -38,11 +38,18 @@ export { scaledClock } from './run/scaled-clock.js';
 
 // Budgets shared by many calls
 export { retryBudget, type RetryBudget, type RetryBudgetOptions, type BudgetGrant } from './budget/retry-budget.js';
-export type { BudgetDesign, CompiledBudgetDesign } from './budget/designs/registry.js';
-export type { GrpcBudgetDesign, GrpcBudgetRules } from './budget/designs/grpc.js';
-export type { AwsQuotaDesign, AwsQuotaRules } from './budget/designs/aws-quota.js';
-export type { AwsQuota2026Design, AwsQuota2026Rules } from './budget/designs/aws-quota-2026.js';
-export type { BudgetRules, SpendResult } from './budget/designs/budget-rules.js';
+export type {
+  BudgetDesign,
+  CompiledBudgetDesign,
+  GrpcBudgetDesign,
+  GrpcBudgetRules,
+  AwsQuotaDesign,
+  AwsQuotaRules,
+  AwsQuota2026Design,
+  AwsQuota2026Rules,
+  BudgetRules,
+  SpendResult,
+} from './budget/designs.js';
 export type { BudgetStore } from './budget/budget-store.js';
 export { MemoryBudgetStore } from './budget/memory-store.js';
 

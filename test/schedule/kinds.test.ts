@@ -207,8 +207,8 @@ describe('the jitter kinds', () => {
 });
 
 describe('the closed sets are handled by switches that end in `satisfies never`', () => {
-  // What kinds.test-d.ts shows a switch of this form buys holds only while every switch keeps it.
-  it.each(['src/schedule/schedules.ts', 'src/schedule/jitter.ts', 'src/explain/describe-schedule.ts'])('%s', (file) => {
+  // What kinds.test-d.ts and designs.test-d.ts show a switch of this form buys holds only while every switch keeps it.
+  it.each(['src/schedule/schedules.ts', 'src/schedule/jitter.ts', 'src/explain/describe-schedule.ts', 'src/budget/designs.ts'])('%s', (file) => {
     const code = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')
       .split('\n')
       .filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line))

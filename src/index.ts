@@ -17,8 +17,8 @@ export type { PolicySpec, RuleSpec, RuleMatch, StatusClass } from './policy/poli
 export type { CompiledRule } from './policy/compiled-rule.js';
 export type { Decision, RetryDecision, StopDecision, DecisionState, StopReason, DelaySource } from './policy/decision.js';
 export { STOP_REASONS } from './policy/decision.js';
-export type { ScheduleSpec, JitterSpec } from './schedule/schedule-spec.js';
-export { fullJitter, equalJitter, decorrelatedJitter, additiveJitter } from './schedule/jitter.js';
+export type { ScheduleSpec } from './schedule/schedules.js';
+export { fullJitter, equalJitter, decorrelatedJitter, additiveJitter, type JitterSpec } from './schedule/jitter.js';
 export { mwsPolicy } from './policies/mws.js';
 export { scraperPolicy } from './policies/scraper.js';
 export { spApiPolicy } from './policies/sp-api.js';
@@ -38,11 +38,18 @@ export { scaledClock } from './run/scaled-clock.js';
 
 // Budgets shared by many calls
 export { retryBudget, type RetryBudget, type RetryBudgetOptions, type BudgetGrant } from './budget/retry-budget.js';
-export type { BudgetDesign, CompiledBudgetDesign } from './budget/designs/registry.js';
-export type { GrpcBudgetDesign, GrpcBudgetRules } from './budget/designs/grpc.js';
-export type { AwsQuotaDesign, AwsQuotaRules } from './budget/designs/aws-quota.js';
-export type { AwsQuota2026Design, AwsQuota2026Rules } from './budget/designs/aws-quota-2026.js';
-export type { BudgetRules, SpendResult } from './budget/designs/budget-rules.js';
+export type {
+  BudgetDesign,
+  CompiledBudgetDesign,
+  GrpcBudgetDesign,
+  GrpcBudgetRules,
+  AwsQuotaDesign,
+  AwsQuotaRules,
+  AwsQuota2026Design,
+  AwsQuota2026Rules,
+  BudgetRules,
+  SpendResult,
+} from './budget/designs.js';
 export type { BudgetStore } from './budget/budget-store.js';
 export { MemoryBudgetStore } from './budget/memory-store.js';
 

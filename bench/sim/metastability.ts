@@ -1,5 +1,5 @@
 import { definePolicy, MemoryBudgetStore, type Failure } from '../../src/index.js';
-import { compileBudgetDesign } from '../../src/budget/designs/registry.js';
+import { compileBudgetDesign } from '../../src/budget/designs.js';
 import { EventQueue } from './event-queue.js';
 import { seededRandom } from './prng.js';
 

@@ -1,4 +1,4 @@
-import type { BudgetRules, SpendResult } from './designs/budget-rules.js';
+import type { BudgetRules, SpendResult } from './designs.js';
 
 /**
  * Where a budget keeps its bucket and its cool-down. Every operation is atomic per key. The

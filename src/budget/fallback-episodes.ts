@@ -1,5 +1,5 @@
 import type { BudgetStore } from './budget-store.js';
-import type { BudgetRules } from './designs/budget-rules.js';
+import type { BudgetRules } from './designs.js';
 
 /**
  * Starts the Redis store's local fallback from what Redis last said, once per outage. An outage

@@ -1,5 +1,5 @@
 import type { BudgetStore } from './budget-store.js';
-import { creditedLevel, type BudgetRules, type SpendResult } from './designs/budget-rules.js';
+import { creditedLevel, type BudgetRules, type SpendResult } from './designs.js';
 
 /**
  * The default store: the bucket and the cool-down in this process's memory, shared by every call

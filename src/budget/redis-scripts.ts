@@ -1,4 +1,4 @@
-import type { BudgetRules } from './designs/budget-rules.js';
+import type { BudgetRules } from './designs.js';
 
 // The Lua the Redis store runs. Every script reads Redis's own clock first (TIME), so its reply
 // carries a clock sample; the scripts that change a bucket also carry a deadline in Redis time

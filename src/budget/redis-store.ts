@@ -4,7 +4,7 @@ import { OptionsError } from '../shared/options-error.js';
 import { isDuration, isFiniteNumber } from '../shared/validate.js';
 import type { BudgetStore } from './budget-store.js';
 import { callWithDeadline } from './deadline-call.js';
-import type { BudgetRules } from './designs/budget-rules.js';
+import type { BudgetRules } from './designs.js';
 import { FallbackEpisodes } from './fallback-episodes.js';
 import { LastSeenLevels } from './last-seen.js';
 import { MemoryBudgetStore } from './memory-store.js';

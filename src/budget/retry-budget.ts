@@ -2,7 +2,7 @@ import type { Failure } from '../failure/failure.js';
 import { checkOptionKeys } from '../shared/option-keys.js';
 import { OptionsError } from '../shared/options-error.js';
 import type { BudgetStore } from './budget-store.js';
-import { compileBudgetDesign, type BudgetDesign, type CompiledBudgetDesign } from './designs/registry.js';
+import { compileBudgetDesign, type BudgetDesign, type CompiledBudgetDesign } from './designs.js';
 import { MemoryBudgetStore } from './memory-store.js';
 
 /**

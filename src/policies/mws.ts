@@ -5,7 +5,7 @@ import { mwsXmlReader } from '../failure/readers/mws-xml.js';
 import { mwsRequestIdHint } from '../failure/readers/request-id.js';
 import { retryAfterHint } from '../failure/readers/retry-after.js';
 import { definePrebuiltPolicy, type Policy } from '../policy/define-policy.js';
-import type { ScheduleSpec } from '../schedule/schedule-spec.js';
+import type { ScheduleSpec } from '../schedule/schedules.js';
 
 /**
  * What an MWS answer carries, and so all `mwsPolicy` reads: the XML error body (`Code`,

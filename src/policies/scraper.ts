@@ -2,7 +2,8 @@ import type { LibraryReaderSet } from '../failure/readers/reader.js';
 import { retryAfterHint } from '../failure/readers/retry-after.js';
 import { scraperJsonReader } from '../failure/readers/scraper-json.js';
 import { definePrebuiltPolicy, type Policy } from '../policy/define-policy.js';
-import type { JitterSpec, ScheduleSpec } from '../schedule/schedule-spec.js';
+import type { JitterSpec } from '../schedule/jitter.js';
+import type { ScheduleSpec } from '../schedule/schedules.js';
 
 /**
  * What the scraping API's answers carry, and so all `scraperPolicy` reads: its JSON error body

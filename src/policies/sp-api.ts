@@ -6,7 +6,7 @@ import { retryAfterHint } from '../failure/readers/retry-after.js';
 import { spApiJsonReader } from '../failure/readers/sp-api-json.js';
 import { SP_API_CLIENT_ERRORS } from '../failure/sp-api-clients.js';
 import { definePrebuiltPolicy, type Policy } from '../policy/define-policy.js';
-import type { ScheduleSpec } from '../schedule/schedule-spec.js';
+import type { ScheduleSpec } from '../schedule/schedules.js';
 
 /**
  * Server errors: exponential backoff with full jitter, as the AWS SDKs do ("t_i = random ·

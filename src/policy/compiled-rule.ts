@@ -1,4 +1,5 @@
-import type { JitterSpec, ScheduleSpec } from '../schedule/schedule-spec.js';
+import type { JitterSpec } from '../schedule/jitter.js';
+import type { ScheduleSpec } from '../schedule/schedules.js';
 import type { RuleMatch } from './policy-spec.js';
 
 /**

@@ -1,10 +1,7 @@
 import type { Failure } from '../failure/failure.js';
 import { OptionsError } from '../shared/options-error.js';
-import { applyJitter } from '../schedule/apply-jitter.js';
-import { compileJitter } from '../schedule/compile-jitter.js';
-import { compileSchedule } from '../schedule/compile-schedule.js';
-import type { CompiledSchedule, ScheduleHint } from '../schedule/compiled-schedule.js';
-import type { JitterFunction } from '../schedule/jitter-kind.js';
+import { applyJitter, compileJitter, type JitterFunction } from '../schedule/jitter.js';
+import { compileSchedule, type CompiledSchedule, type ScheduleHint } from '../schedule/schedules.js';
 import type { Decision, DecisionState, DelaySource, StopDecision } from './decision.js';
 import type { CompiledRule } from './compiled-rule.js';
 import type { RuleIndex } from './rule-index.js';

@@ -1,5 +1,6 @@
 import type { FailureKind } from '../failure/failure.js';
-import type { JitterSpec, ScheduleSpec } from '../schedule/schedule-spec.js';
+import type { JitterSpec } from '../schedule/jitter.js';
+import type { ScheduleSpec } from '../schedule/schedules.js';
 
 /**
  * A status class such as `'5xx'`: matches every status from 500 to 599.

@@ -45,3 +45,17 @@ export function rejectUnknownFields(record: Record<string, unknown>, allowed: ob
     }
   }
 }
+
+/**
+ * Whether `key` is an own key of the closed-set table `table`: a `type` read from JSON may be
+ * anything, `toString` and `__proto__` included, and must not find an inherited property.
+ *
+ * @example
+ * ```ts
+ * isKeyOf({ list: true }, 'list'); // true
+ * isKeyOf({ list: true }, 'toString'); // false
+ * ```
+ */
+export function isKeyOf<T extends object>(table: T, key: unknown): key is keyof T {
+  return typeof key === 'string' && Object.hasOwn(table, key);
+}

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { JitterSpec, PolicySpec, RuleMatch, RuleSpec, ScheduleSpec } from '../../src/index.js';
 import { ruleId } from '../../src/policy/match-fields.js';
 import { matchCovers } from '../../src/policy/validate-policy.js';
-import { JITTER_NAMES } from '../../src/schedule/jitter-kinds.js';
+import { JITTER_NAMES } from '../../src/schedule/jitter.js';
 
 /**
  * Valid policy tables for the schema tests: every field, kind and form the spec types allow,

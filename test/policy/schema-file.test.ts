@@ -6,8 +6,8 @@ import { FAILURE_KINDS } from '../../src/failure/failure.js';
 import { mwsPolicy, scraperPolicy, spApiPolicy } from '../../src/index.js';
 import type { PolicySpec, RuleMatch, RuleSpec } from '../../src/index.js';
 import type { FieldSet } from '../../src/shared/fields.js';
-import { JITTER_KINDS, JITTER_NAMES } from '../../src/schedule/jitter-kinds.js';
-import { SCHEDULE_KINDS, SCHEDULE_TYPES } from '../../src/schedule/schedule-kinds.js';
+import { JITTER_FIELDS, JITTER_NAMES } from '../../src/schedule/jitter.js';
+import { SCHEDULE_FIELDS, SCHEDULE_TYPES } from '../../src/schedule/schedules.js';
 import type { JsonSchema } from '../../src/policy/policy-schema.js';
 import { POLICY_SCHEMA_ID, policySchema, type PolicySchema } from '../../src/tooling.js';
 import { policyVerdict, schemaVerdict } from './schema-verdicts.js';
@@ -51,21 +51,21 @@ describe('the file says what the validator’s sources say', () => {
   const definitions = schema.definitions;
   const typeEnum = (definition: keyof PolicySchema['definitions']): unknown => definitions[definition].properties?.['type']?.enum;
 
-  it('lists the schedule kinds of SCHEDULE_KINDS, in registry order; a hint kind falls back to the others only', () => {
+  it('lists the schedule kinds of SCHEDULE_FIELDS, in message order; a hint kind falls back to the others only', () => {
     expect(typeEnum('schedule')).toEqual(SCHEDULE_TYPES);
-    expect(typeEnum('stepSchedule')).toEqual(SCHEDULE_TYPES.filter((type) => !('fallback' in SCHEDULE_KINDS[type as keyof typeof SCHEDULE_KINDS].fields)));
+    expect(typeEnum('stepSchedule')).toEqual(SCHEDULE_TYPES.filter((type) => !('fallback' in SCHEDULE_FIELDS[type as keyof typeof SCHEDULE_FIELDS])));
   });
 
-  it.each(SCHEDULE_TYPES)('gives the %s schedule exactly the fields of its registry entry', (type) => {
+  it.each(SCHEDULE_TYPES)('gives the %s schedule exactly the fields of SCHEDULE_FIELDS', (type) => {
     const branch = definitions.schedule.allOf?.find((b) => b.if?.properties?.['type']?.const === type);
-    expect(Object.keys(branch?.then?.properties ?? {})).toEqual(Object.keys(SCHEDULE_KINDS[type as keyof typeof SCHEDULE_KINDS].fields));
+    expect(Object.keys(branch?.then?.properties ?? {})).toEqual(Object.keys(SCHEDULE_FIELDS[type as keyof typeof SCHEDULE_FIELDS]));
     expect(branch?.then?.additionalProperties).toBe(false);
   });
 
-  it('lists the jitters of JITTER_KINDS: the names, then each object form with its fields', () => {
+  it('lists the jitters of JITTER_NAMES and JITTER_FIELDS: the names, then each object form with its fields', () => {
     const [names, ...objects] = definitions.jitter.anyOf ?? [];
     expect(names?.enum).toEqual(JITTER_NAMES);
-    const forms = Object.entries(JITTER_KINDS).flatMap(([type, kind]) => (kind.form === 'name' ? [] : [[type, Object.keys(kind.form.fields)]]));
+    const forms = Object.entries(JITTER_FIELDS).map(([type, fields]) => [type, Object.keys(fields)]);
     expect(objects.map((o) => [o.properties?.['type']?.const, Object.keys(o.properties ?? {})])).toEqual(forms);
   });
 

@@ -89,7 +89,6 @@ export function bullmqRetry(policy: Policy, options: BullmqRetryOptions = {}) {
   if (typeof journalKey !== 'string' || journalKey === '') throw new OptionsError('journalKey', journalKey, 'must be a non-empty string');
   const valid = validateRetryOptions(callOptions, 'bullmqRetry');
   const clock = valid.clock ?? systemClock;
-  const { budget } = valid;
 
   const place: JournalPlace = { policy, clock, journalKey };
 

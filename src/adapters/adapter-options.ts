@@ -17,9 +17,9 @@ import type { Policy } from '../policy/define-policy.js';
  * const options: HttpAdapterOptions = { budget: retryBudget({ type: 'aws-quota' }), rateLimiter: rateLimiter({ ratePerSecond: 2, burst: 5 }), onGiveUp: (error) => log.warn(error.attempts) };
  * ```
  */
-export type HttpAdapterOptions = Pick<RetryOptions, 'clock' | 'random' | 'maxElapsedMs' | 'budget' | 'onRetry' | 'onGiveUp' | 'idempotent' | 'rateLimiter'>;
+export type HttpAdapterOptions = Pick<RetryOptions, 'clock' | 'random' | 'maxElapsedMs' | 'budget' | 'onAttempt' | 'onRetry' | 'onSuccess' | 'onGiveUp' | 'idempotent' | 'rateLimiter'>;
 
-const ADAPTER_OPTION_KEYS = ['clock', 'random', 'maxElapsedMs', 'budget', 'onRetry', 'onGiveUp', 'idempotent', 'rateLimiter'] as const satisfies readonly (keyof HttpAdapterOptions)[];
+const ADAPTER_OPTION_KEYS = ['clock', 'random', 'maxElapsedMs', 'budget', 'onAttempt', 'onRetry', 'onSuccess', 'onGiveUp', 'idempotent', 'rateLimiter'] as const satisfies readonly (keyof HttpAdapterOptions)[];
 type MissingKeys = Exclude<keyof HttpAdapterOptions, (typeof ADAPTER_OPTION_KEYS)[number]>;
 const everyKeyListed: [MissingKeys] extends [never] ? true : MissingKeys = true;
 void everyKeyListed;

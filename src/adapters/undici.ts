@@ -10,7 +10,8 @@ import { PolicyRetryCall, type InterceptorSetup } from './undici-call.js';
  * Options of {@link policyRetryInterceptor}: those of `withRetry` that make sense inside a
  * dispatcher. Validated where given; an unknown key throws an `OptionsError`. undici's own
  * `signal`, `headersTimeout` and `bodyTimeout` are honoured per request (a timed-out attempt is a
- * `timeout` failure, classified like any other).
+ * failure classified like any other: undici's `UND_ERR_HEADERS_TIMEOUT` and `UND_ERR_BODY_TIMEOUT`
+ * are `network` failures, as `failure/network-codes.ts` explains).
  *
  * `rateLimiter` paces the dispatcher's requests: every attempt, first or retry, takes a token
  * before it is dispatched (in arrival order; the caller's `signal` ends the wait and gives the

@@ -108,7 +108,7 @@ export interface Runner {
   readonly stop: StopShape;
   readonly deadline: DeadlineCut;
   readonly abort: AbortSupport;
-  /** Whether the runner takes the `onAttempt` hook (the HTTP adapters' options leave it out: an OptionsError). */
+  /** Whether the runner takes the `onAttempt` hook (every runner does: the driver calls it). */
   readonly onAttempt: boolean;
   /** Sets the runner up with its client for one scenario (BullMQ: a queue and worker of its own). */
   make(policy: Policy, options: ContractOptions, context: MakeContext): Promise<Client>;
@@ -212,7 +212,7 @@ const axiosRunner: Runner = {
   // retryAxios clips each attempt's axios `timeout` to what the deadline leaves.
   deadline: 'cuts-attempt',
   abort: 'signal',
-  onAttempt: false,
+  onAttempt: true,
   async make(policy, options, { url, clock, clientTimeoutMs }) {
     const api = axios.create({ baseURL: url, responseType: 'text', ...(clientTimeoutMs === undefined ? {} : { timeout: clientTimeoutMs }) });
     const eject = retryAxios(api, policy, httpOptions(options, clock));
@@ -237,7 +237,7 @@ const undiciRunner: Runner = {
   // of its own); undici's headersTimeout ends it, and the deadline, past by then, stops the retry.
   deadline: 'client-timeout-then-stops',
   abort: 'signal',
-  onAttempt: false,
+  onAttempt: true,
   async make(policy, options, { url, clock, clientTimeoutMs }) {
     const log = giveUpLog(options);
     const agent = new Agent(clientTimeoutMs === undefined ? {} : { headersTimeout: clientTimeoutMs }).compose(policyRetryInterceptor(policy, httpOptions(log.options, clock)));
@@ -270,7 +270,7 @@ const awsRunner: Runner = {
   // and the deadline, past by then, stops the retry.
   deadline: 'client-timeout-then-stops',
   abort: 'sdk-race',
-  onAttempt: false,
+  onAttempt: true,
   async make(policy, options, { url, clock, clientTimeoutMs }) {
     const client = new DynamoDBClient({
       endpoint: url,
